@@ -1,0 +1,21 @@
+// Every command module, in the order `ehc --help` lists them. Each file owns its commands.
+import type { RegisterCommands } from '../types.js';
+import { registerAgent } from './agent.js';
+import { registerBench } from './bench.js';
+import { registerCentral } from './central.js';
+import { registerCertify } from './certify.js';
+import { registerDevices } from './devices.js';
+import { registerFirmware } from './firmware.js';
+import { registerHsm } from './hsm.js';
+import { registerQr } from './qr.js';
+
+export const commandModules: readonly RegisterCommands[] = [
+  registerQr,
+  registerHsm,
+  registerCentral,
+  registerDevices,
+  registerFirmware,
+  registerAgent,
+  registerCertify,
+  registerBench,
+];

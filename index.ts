@@ -1,0 +1,2 @@
+// Library entry point: the public API of each layer.
+export * from './protocol/index.js';

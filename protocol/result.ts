@@ -1,0 +1,10 @@
+/**
+ * A failed decode or parse is a value, not an exception: `{ ok: false, error: { type, message } }`
+ * with a closed set of `type`s per codec. Broken connections are exceptions or events.
+ */
+export type Ok<T> = { readonly ok: true; readonly value: T };
+export type Err<E> = { readonly ok: false; readonly error: E };
+export type Result<T, E> = Ok<T> | Err<E>;
+
+export const ok = <T>(value: T): Ok<T> => ({ ok: true, value });
+export const err = <E>(error: E): Err<E> => ({ ok: false, error });
