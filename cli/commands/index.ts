@@ -1,7 +1,10 @@
 // Every command module, in the order `ehc --help` lists them. Each file owns its commands.
 import type { RegisterCommands } from '../types.js';
 import { registerAgent } from './agent.js';
-import { registerBench } from './bench.js';
+import { registerBenchDecode } from './bench-decode.js';
+import { registerBenchHsm } from './bench-hsm.js';
+import { registerBenchLatency } from './bench-latency.js';
+import { registerBenchLoad } from './bench-load.js';
 import { registerCentral } from './central.js';
 import { registerCertify } from './certify.js';
 import { registerDevices } from './devices.js';
@@ -17,5 +20,8 @@ export const commandModules: readonly RegisterCommands[] = [
   registerFirmware,
   registerAgent,
   registerCertify,
-  registerBench,
+  registerBenchHsm,
+  registerBenchLoad,
+  registerBenchDecode,
+  registerBenchLatency,
 ];

@@ -1,0 +1,3 @@
+export * from './aim.js';
+export * from './charset.js';
+export * from './payload.js';
