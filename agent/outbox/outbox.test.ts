@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { openDatabase } from '../store/sqlite.js';
+import { OutboxStore } from './outbox-store.js';
+import { OutboxSender } from './sender.js';
+import type { CardUseRecord, SinkResult, UseRecordSink } from './types.js';
+
+const rec = (i: number): CardUseRecord => ({
+  recordId: `r${String(i).padStart(4, '0')}`,
+  ehcId: 'E'.repeat(64),
+  codeKind: 'dynamic',
+  medStepCode: '010101',
+  terminalCode: 'T1',
+  channelCode: '02',
+  usedAt: new Date(0).toISOString(),
+});
+
+class ScriptedSink implements UseRecordSink {
+  readonly received: string[] = [];
+  batches = 0;
+  constructor(private readonly script: SinkResult['status'][] = []) {}
+  async send(records: readonly CardUseRecord[]): Promise<SinkResult> {
+    this.batches++;
+    const s = this.script.shift() ?? 'ok';
+    if (s === 'ok') {
+      this.received.push(...records.map((r) => r.recordId));
+      return { status: 'ok' };
+    }
+    return s === 'rejected'
+      ? { status: 'rejected', reason: 'bad' }
+      : { status: 'unavailable', reason: 'down' };
+  }
+}
+
+describe('outbox', () => {
+  it('delivers in order, in batches, each record once', async () => {
+    const store = new OutboxStore(openDatabase(':memory:'));
+    for (let i = 0; i < 120; i++) store.enqueue(rec(i), 1000);
+    store.enqueue(rec(5), 1000); // same id again: kept once
+    const sink = new ScriptedSink();
+    const sender = new OutboxSender(store, sink, { batchSize: 50, now: () => 2000 });
+    await sender.drained();
+    expect(sink.received).toEqual(Array.from({ length: 120 }, (_, i) => rec(i).recordId));
+    expect(sink.batches).toBe(3);
+    expect(store.counts()).toEqual({ pending: 0, delivered: 120, parked: 0 });
+  });
+
+  it('backs off when the platform is unavailable and retries later', async () => {
+    let now = 0;
+    const store = new OutboxStore(openDatabase(':memory:'));
+    store.enqueue(rec(1), 0);
+    const sink = new ScriptedSink(['unavailable', 'unavailable', 'ok']);
+    const sender = new OutboxSender(store, sink, { now: () => now, random: () => 0.99, baseBackoffMs: 1000 });
+    await sender.drained();
+    expect(sink.received).toEqual([]);
+    expect(store.counts().pending).toBe(1);
+    const firstRetry = store.nextDueAt()!;
+    expect(firstRetry).toBeGreaterThan(0);
+    now = firstRetry;
+    await sender.drained();
+    const secondRetry = store.nextDueAt()!;
+    expect(secondRetry - now).toBeGreaterThan(firstRetry); // the delay grew
+    now = secondRetry;
+    await sender.drained();
+    expect(sink.received).toEqual(['r0001']);
+    await sender.stop();
+  });
+
+  it('parks a batch the platform rejects for good', async () => {
+    const store = new OutboxStore(openDatabase(':memory:'));
+    store.enqueue(rec(1), 0);
+    const sender = new OutboxSender(store, new ScriptedSink(['rejected']), { now: () => 1 });
+    await sender.drained();
+    expect(store.counts()).toEqual({ pending: 0, delivered: 0, parked: 1 });
+  });
+});

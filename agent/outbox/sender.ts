@@ -1,0 +1,127 @@
+import type { Logger } from 'pino';
+import type { OutboxStore } from './outbox-store.js';
+import type { UseRecordSink } from './types.js';
+
+export interface SenderOptions {
+  readonly batchSize?: number; // default 50
+  readonly baseBackoffMs?: number; // default 1000
+  readonly maxBackoffMs?: number; // default 300000
+  readonly now?: () => number;
+  readonly random?: () => number;
+  readonly logger?: Logger;
+}
+
+/**
+ * Drains the outbox to the monitoring platform: one batch in flight at a time, in order; on
+ * failure, exponential backoff with jitter (full jitter, capped); on a permanent rejection the
+ * batch is parked. Wakes on `kick()` (a new record) and on the next due retry.
+ */
+export class OutboxSender {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = false;
+  private failures = 0;
+  private readonly batchSize: number;
+  private readonly baseBackoffMs: number;
+  private readonly maxBackoffMs: number;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly sink: UseRecordSink,
+    private readonly opts: SenderOptions = {},
+  ) {
+    this.batchSize = opts.batchSize ?? 50;
+    this.baseBackoffMs = opts.baseBackoffMs ?? 1000;
+    this.maxBackoffMs = opts.maxBackoffMs ?? 300_000;
+    this.now = opts.now ?? Date.now;
+    this.random = opts.random ?? Math.random;
+  }
+
+  /** Starts (or resumes after a restart) delivering whatever is pending. */
+  start(): void {
+    this.stopped = false;
+    this.kick();
+  }
+
+  /** A record was enqueued: send soon. */
+  kick(): void {
+    if (this.stopped || this.running) return;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.running) await new Promise<void>((r) => this.idleWaiters.push(r));
+  }
+
+  /** Resolves when nothing is due right now and no batch is in flight (for tests and shutdown). */
+  async drained(): Promise<void> {
+    while (this.running || this.store.due(this.now(), 1).length > 0) {
+      if (!this.running) await this.runOnce();
+      else await new Promise<void>((r) => this.idleWaiters.push(r));
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.runOnce();
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private async runOnce(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    try {
+      for (;;) {
+        const batch = this.store.due(this.now(), this.batchSize);
+        if (batch.length === 0) break;
+        const ids = batch.map((r) => r.recordId);
+        let result: Awaited<ReturnType<UseRecordSink['send']>>;
+        try {
+          result = await this.sink.send(batch);
+        } catch (e) {
+          result = { status: 'unavailable', reason: e instanceof Error ? e.message : 'send failed' };
+        }
+        if (result.status === 'ok') {
+          this.store.markDelivered(ids, this.now());
+          this.failures = 0;
+          continue;
+        }
+        if (result.status === 'rejected') {
+          this.store.markParked(ids, this.now(), result.reason);
+          this.opts.logger?.warn(
+            { records: ids.length, reason: result.reason },
+            'card-use batch rejected; parked',
+          );
+          continue;
+        }
+        this.failures++;
+        const cap = Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** Math.min(this.failures - 1, 20));
+        const delay = Math.max(this.baseBackoffMs / 2, Math.floor(this.random() * cap));
+        this.store.markRetry(ids, this.now() + delay, result.reason);
+        this.opts.logger?.info(
+          { records: ids.length, retryInMs: delay, reason: result.reason },
+          'card-use delivery deferred',
+        );
+        break;
+      }
+    } finally {
+      this.running = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+      if (!this.stopped) {
+        const next = this.store.nextDueAt();
+        if (next !== undefined) this.schedule(Math.max(0, next - this.now()));
+      }
+    }
+  }
+}

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { ScanEvent } from '../../devices/types.js';
+import { maskEhcId } from '../../protocol/privacy/mask.js';
+import { type EhcCode, parseEhcCode } from '../../protocol/qr/index.js';
+import type { AgentMetrics } from '../metrics/agent-metrics.js';
+import type { CardUseRecord } from '../outbox/types.js';
+import type { ReplayGuard } from '../replay/replay-guard.js';
+import type { Stage, Verdict, VerdictEvent, Verifier, VerifyContext } from '../types.js';
+import type { RepeatFilter } from './dedupe.js';
+
+/**
+ * The scan-to-verify pipeline: ScanEvent → parse → drop repeats → replay pre-check → verify →
+ * single-use claim → feedback to the scanner → event to the kiosk app → card-use record to the
+ * outbox. Every scan that is not a repeat ends in exactly one VerdictEvent; nothing here throws
+ * into the caller, and any failure becomes a refusal (fail closed).
+ */
+export interface PipelineTerminal {
+  readonly terminalCode: string;
+  readonly channelCode: string;
+  readonly medStepCode: string;
+}
+
+export interface PipelineOutbox {
+  /** Durable when it returns. */
+  enqueue(record: CardUseRecord, nowMs: number): void;
+  /** Wakes the sender. */
+  kick(): void;
+}
+
+export type Feedback = (deviceId: string, verdict: Verdict) => Promise<void>;
+
+export interface PipelineDeps {
+  readonly verifier: Verifier;
+  readonly replayGuard: ReplayGuard;
+  readonly repeatFilter: RepeatFilter;
+  readonly outbox: PipelineOutbox;
+  readonly metrics: AgentMetrics;
+  readonly feedback: Feedback;
+  readonly terminal: PipelineTerminal;
+  readonly logger: Logger;
+  /**
+   * Runs `fn` in one storage transaction, so a dynamic code's single-use claim and its card-use
+   * record commit together (a crash between them can neither burn a code without a record nor
+   * record a use twice). Default: runs `fn` directly.
+   */
+  readonly atomically?: <T>(fn: () => T) => T;
+  readonly nowMs?: () => number;
+  readonly monoNs?: () => bigint;
+  readonly newId?: () => string;
+  /** How many recent verdicts to keep for GET /scans (default 200). */
+  readonly recentLimit?: number;
+}
+
+const msBetween = (a: bigint, b: bigint): number => Number(b - a) / 1e6;
+
+export class ScanPipeline {
+  private readonly listeners = new Set<(e: VerdictEvent) => void>();
+  private readonly recentEvents: VerdictEvent[] = [];
+  private readonly nowMs: () => number;
+  private readonly monoNs: () => bigint;
+  private readonly newId: () => string;
+  private readonly recentLimit: number;
+
+  constructor(private readonly deps: PipelineDeps) {
+    this.nowMs = deps.nowMs ?? Date.now;
+    this.monoNs = deps.monoNs ?? process.hrtime.bigint;
+    this.newId = deps.newId ?? randomUUID;
+    this.recentLimit = deps.recentLimit ?? 200;
+  }
+
+  onVerdict(listener: (e: VerdictEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  recent(limit: number): readonly VerdictEvent[] {
+    return this.recentEvents.slice(-limit).reverse();
+  }
+
+  /** Processes one scan. Resolves with its verdict event, or undefined for a dropped repeat. */
+  async handle(scan: ScanEvent): Promise<VerdictEvent | undefined> {
+    const { deps } = this;
+    const tStart = this.monoNs();
+    const nowMs = this.nowMs();
+    const id = this.newId();
+    const stages: Partial<Record<Stage, number>> = {
+      transport: Math.max(0, msBetween(scan.firstByteNs, tStart)),
+    };
+
+    const parsed = parseEhcCode(scan.text);
+    const tParsed = this.monoNs();
+    stages.parse = msBetween(tStart, tParsed);
+
+    if (!deps.repeatFilter.admit(scan.deviceId, parsed.ok ? parsed.value.raw : scan.text, nowMs)) {
+      deps.metrics.duplicates.inc({ device: scan.deviceId });
+      return undefined;
+    }
+
+    let verdict: Verdict;
+    let code: EhcCode | undefined;
+    if (!parsed.ok) {
+      verdict = { verdict: 'INVALID', reason: 'malformed', by: 'parser', detail: parsed.error.type };
+    } else {
+      code = parsed.value;
+      verdict = await this.verify(code, id, {
+        deviceId: scan.deviceId,
+        nowMs,
+        terminalCode: deps.terminal.terminalCode,
+        channelCode: deps.terminal.channelCode,
+        medStepCode: deps.terminal.medStepCode,
+      });
+    }
+    const tVerified = this.monoNs();
+    stages.verify = msBetween(tParsed, tVerified);
+
+    try {
+      await deps.feedback(scan.deviceId, verdict);
+    } catch (e) {
+      deps.logger.warn({ device: scan.deviceId, err: e }, 'scanner feedback failed');
+    }
+    const tDone = this.monoNs();
+    stages.feedback = msBetween(tVerified, tDone);
+    stages.total = Math.max(0, msBetween(scan.firstByteNs, tDone));
+
+    const event: VerdictEvent = {
+      id,
+      at: new Date(nowMs).toISOString(),
+      deviceId: scan.deviceId,
+      ...(code ? { kind: code.kind, ehcIdMasked: maskEhcId(code.ehcId) } : {}),
+      verdict,
+      stagesMs: stages,
+    };
+    this.record(event);
+    return event;
+  }
+
+  private async verify(code: EhcCode, id: string, ctx: VerifyContext): Promise<Verdict> {
+    const { replayGuard, verifier } = this.deps;
+    const dynamic = code.kind === 'dynamic';
+    if (dynamic && replayGuard.seen(code, ctx.nowMs)) {
+      return { verdict: 'INVALID', reason: 'replayed', by: 'replay-guard' };
+    }
+    let verdict: Verdict;
+    try {
+      verdict = await verifier.verify(code, ctx);
+    } catch (e) {
+      this.deps.logger.error({ err: e }, 'verifier threw; refusing the code');
+      verdict = { verdict: 'UNAVAILABLE', reason: 'internal', by: 'agent' };
+    }
+    if (verdict.verdict !== 'VALID') return verdict;
+    try {
+      const won = this.atomically(() => {
+        if (dynamic && replayGuard.claim(code, ctx.nowMs, ctx.deviceId) === 'replayed') return false;
+        this.deps.outbox.enqueue(this.useRecord(code, id, ctx.nowMs), ctx.nowMs);
+        return true;
+      });
+      // Another scanner may have won the race for this code between the pre-check and now.
+      if (!won) return { verdict: 'INVALID', reason: 'replayed', by: 'replay-guard' };
+    } catch (e) {
+      // Without a durable single-use claim the code must not be accepted.
+      this.deps.logger.error({ err: e }, 'cannot record the code use; refusing it');
+      return { verdict: 'UNAVAILABLE', reason: 'internal', by: 'agent', detail: 'storage' };
+    }
+    this.deps.outbox.kick();
+    return verdict;
+  }
+
+  private atomically<T>(fn: () => T): T {
+    return this.deps.atomically ? this.deps.atomically(fn) : fn();
+  }
+
+  private useRecord(code: EhcCode, id: string, nowMs: number): CardUseRecord {
+    const { terminal } = this.deps;
+    return {
+      recordId: id,
+      ehcId: code.ehcId,
+      codeKind: code.kind,
+      medStepCode: terminal.medStepCode,
+      terminalCode: terminal.terminalCode,
+      channelCode: terminal.channelCode,
+      usedAt: new Date(nowMs).toISOString(),
+    };
+  }
+
+  private record(event: VerdictEvent): void {
+    const { deps } = this;
+    for (const [stage, ms] of Object.entries(event.stagesMs) as [Stage, number][])
+      deps.metrics.observeStage(stage, ms);
+    deps.metrics.countVerdict(event.verdict);
+    this.recentEvents.push(event);
+    if (this.recentEvents.length > this.recentLimit) this.recentEvents.shift();
+    const v = event.verdict;
+    deps.logger.info(
+      {
+        device: event.deviceId,
+        ehcId: event.ehcIdMasked,
+        kind: event.kind,
+        verdict: v.verdict,
+        reason: v.verdict === 'VALID' ? undefined : v.reason,
+        by: v.by,
+        totalMs: event.stagesMs.total,
+      },
+      'scan verdict',
+    );
+    for (const l of this.listeners) {
+      try {
+        l(event);
+      } catch (e) {
+        deps.logger.warn({ err: e }, 'verdict listener threw');
+      }
+    }
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * The agent's contracts: verdicts, verifiers, and what the local API reads from the running
+ * agent. Types only; behaviour is in the doc comments.
+ */
+import type { EhcCode } from '../protocol/qr/index.js';
+
+// ───────────────────────────── Verdicts ─────────────────────────────
+
+/** Why a code was refused. A closed set, so kiosk apps and metrics can switch on it. */
+export type InvalidReason =
+  | 'malformed' // the text is not an EHC code
+  | 'expired'
+  | 'not-yet-valid'
+  | 'forged' // the validity block does not decrypt to a time under the protect key
+  | 'replayed' // a dynamic code already accepted once
+  | 'unknown-card' // static lookup or central service: no such card
+  | 'card-closed'
+  | 'unknown-terminal'
+  | 'refused'; // the central service said no for another stated reason
+
+export type UnavailableReason =
+  | 'hsm-timeout'
+  | 'hsm-unreachable'
+  | 'hsm-error' // unknown error code or malformed reply
+  | 'central-timeout'
+  | 'central-unreachable'
+  | 'central-error'
+  | 'no-verifier' // nothing configured can verify this kind of code
+  | 'internal';
+
+/**
+ * Exactly one of VALID / INVALID(reason) / UNAVAILABLE(reason). Only a definite positive answer
+ * from the cipher machine or the central service is VALID; every timeout, error or malformed
+ * reply is UNAVAILABLE and the terminal refuses the code (fail closed).
+ */
+export type Verdict =
+  | { readonly verdict: 'VALID'; readonly by: VerifierName; readonly holder?: MaskedHolder }
+  | {
+      readonly verdict: 'INVALID';
+      readonly reason: InvalidReason;
+      readonly by: VerifierName;
+      readonly detail?: string;
+    }
+  | {
+      readonly verdict: 'UNAVAILABLE';
+      readonly reason: UnavailableReason;
+      readonly by: VerifierName;
+      readonly detail?: string;
+    };
+
+export type VerifierName = 'hsm' | 'central' | 'chain' | 'static' | 'parser' | 'replay-guard' | 'agent';
+
+/** Card holder data as the central service returns it, already masked (张*, 110***********006X). */
+export interface MaskedHolder {
+  readonly name?: string;
+  readonly idNo?: string;
+  readonly phone?: string;
+}
+
+/** Where and why the code is being used: the central service's verify fields. */
+export interface VerifyContext {
+  /** 诊疗环节, e.g. 010101 registration … 000000 other. */
+  readonly medStepCode: string;
+  /** The registered scanner id at the central service. */
+  readonly terminalCode: string;
+  /** 01 window, 02 kiosk, 99 other. */
+  readonly channelCode: string;
+  /** The scan's device id (for logs). */
+  readonly deviceId: string;
+  /** Wall-clock now in ms (injectable for tests). */
+  readonly nowMs: number;
+}
+
+/** A verification path. Never throws and never hangs: it returns a Verdict within its deadline. */
+export interface Verifier {
+  readonly name: VerifierName;
+  verify(code: EhcCode, ctx: VerifyContext): Promise<Verdict>;
+}
+
+// ───────────────────────────── What the agent reports ─────────────────────────────
+
+export type Stage = 'transport' | 'parse' | 'verify' | 'feedback' | 'total';
+
+/**
+ * One scan's outcome, as the kiosk app sees it (WS /events, GET /scans). Personal data is masked:
+ * the EHC-ID shows its first 8 and last 4 hex digits only.
+ */
+export interface VerdictEvent {
+  /** Idempotent record id (also the card-use record id sent to the monitoring platform). */
+  readonly id: string;
+  readonly at: string; // ISO 8601
+  readonly deviceId: string;
+  readonly kind?: 'static' | 'dynamic' | 'temporary';
+  readonly ehcIdMasked?: string;
+  readonly verdict: Verdict;
+  /** Per-stage latency in ms (transport: first byte → scan event; total: first byte → feedback done). */
+  readonly stagesMs: Readonly<Partial<Record<Stage, number>>>;
+}
+
+export interface DeviceSummary {
+  readonly id: string;
+  readonly driver: string;
+  readonly path: string;
+  readonly connected: boolean;
+  readonly state: string;
+  readonly info?: {
+    readonly vendor: string;
+    readonly model: string;
+    readonly firmware: string;
+    readonly serial: string;
+  };
+}
+
+export interface HealthReport {
+  readonly status: 'ok' | 'degraded' | 'down';
+  readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail?: string }>>;
+}
+
+/**
+ * What the local API needs from the running agent. The API layer only talks to this interface,
+ * so it is tested with a fake and the agent core is tested without HTTP.
+ */
+export interface AgentRuntime {
+  health(): Promise<HealthReport>;
+  devices(): readonly DeviceSummary[];
+  recentScans(limit: number): readonly VerdictEvent[];
+  /** Prometheus text exposition format. */
+  metricsText(): string;
+  /** Subscribes to verdicts as they happen; returns the unsubscribe function. */
+  onVerdict(listener: (event: VerdictEvent) => void): () => void;
+  trigger(deviceId: string, on: boolean): Promise<void>;
+  beep(deviceId: string, kind: 'good' | 'bad'): Promise<void>;
+  /** The effective configuration with secrets removed. */
+  publicConfig(): Readonly<Record<string, unknown>>;
+}
