@@ -52,6 +52,9 @@ export interface ScannerConfig {
   readonly port: string;
   readonly driver?: string;
   readonly baudRate?: number;
+  /** This scanner's registered terminal code and channel, when it differs from `terminal`. */
+  readonly terminalCode?: string;
+  readonly channelCode?: '01' | '02' | '99';
 }
 
 const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
@@ -111,6 +114,18 @@ export const AGENT_CONFIG_SPEC = {
             help: 'driver (probe when absent)',
           },
           baudRate: { type: 'int', optional: true, min: 1200, max: 4_000_000, help: 'serial baud rate' },
+          terminalCode: {
+            type: 'string',
+            optional: true,
+            pattern: /^[\w-]{1,32}$/,
+            help: 'registered scanner id',
+          },
+          channelCode: {
+            type: 'enum',
+            optional: true,
+            values: ['01', '02', '99'],
+            help: '01 window, 02 kiosk, 99 other',
+          },
         },
       },
     },

@@ -37,7 +37,8 @@ export interface PipelineDeps {
   readonly outbox: PipelineOutbox;
   readonly metrics: AgentMetrics;
   readonly feedback: Feedback;
-  readonly terminal: PipelineTerminal;
+  /** The terminal identity at the central service; per scanner when they are registered apart. */
+  readonly terminal: PipelineTerminal | ((deviceId: string) => PipelineTerminal);
   readonly logger: Logger;
   /**
    * Runs `fn` in one storage transaction, so a dynamic code's single-use claim and its card-use
@@ -103,13 +104,8 @@ export class ScanPipeline {
       verdict = { verdict: 'INVALID', reason: 'malformed', by: 'parser', detail: parsed.error.type };
     } else {
       code = parsed.value;
-      verdict = await this.verify(code, id, {
-        deviceId: scan.deviceId,
-        nowMs,
-        terminalCode: deps.terminal.terminalCode,
-        channelCode: deps.terminal.channelCode,
-        medStepCode: deps.terminal.medStepCode,
-      });
+      const terminal = typeof deps.terminal === 'function' ? deps.terminal(scan.deviceId) : deps.terminal;
+      verdict = await this.verify(code, id, { deviceId: scan.deviceId, nowMs, ...terminal });
     }
     const tVerified = this.monoNs();
     stages.verify = msBetween(tParsed, tVerified);
@@ -152,7 +148,7 @@ export class ScanPipeline {
     try {
       const won = this.atomically(() => {
         if (dynamic && replayGuard.claim(code, ctx.nowMs, ctx.deviceId) === 'replayed') return false;
-        this.deps.outbox.enqueue(this.useRecord(code, id, ctx.nowMs), ctx.nowMs);
+        this.deps.outbox.enqueue(this.useRecord(code, id, ctx), ctx.nowMs);
         return true;
       });
       // Another scanner may have won the race for this code between the pre-check and now.
@@ -170,16 +166,15 @@ export class ScanPipeline {
     return this.deps.atomically ? this.deps.atomically(fn) : fn();
   }
 
-  private useRecord(code: EhcCode, id: string, nowMs: number): CardUseRecord {
-    const { terminal } = this.deps;
+  private useRecord(code: EhcCode, id: string, ctx: VerifyContext): CardUseRecord {
     return {
       recordId: id,
       ehcId: code.ehcId,
       codeKind: code.kind,
-      medStepCode: terminal.medStepCode,
-      terminalCode: terminal.terminalCode,
-      channelCode: terminal.channelCode,
-      usedAt: new Date(nowMs).toISOString(),
+      medStepCode: ctx.medStepCode,
+      terminalCode: ctx.terminalCode,
+      channelCode: ctx.channelCode,
+      usedAt: new Date(ctx.nowMs).toISOString(),
     };
   }
 
