@@ -33,7 +33,7 @@ function detailJson(detail: AuditInput['detail']): string | null {
 
 /**
  * The append-only audit log (table `admin_audit`; UPDATE and DELETE are refused by triggers).
- * `record` is a synchronous INSERT: when it returns, the row is committed (WAL, synchronous FULL).
+ * `record` is a synchronous INSERT: when it returns, the row is committed to the WAL.
  * Called inside a `db.transaction`, it commits together with the change it records.
  */
 export class AuditLog {

@@ -1,22 +1,17 @@
 import Database from 'better-sqlite3';
+import { type Migration, migrate } from '../store/sqlite.js';
 import { AdminError } from './errors.js';
 
 type Db = Database.Database;
-
-interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
 
 /**
  * The admin tables, versioned. Append new migrations; never edit an applied one. Every table is
  * prefixed `admin_` so the agent may share one database file between its stores.
  */
 const MIGRATIONS: readonly Migration[] = [
+  // 1: users and the audit log
   {
     version: 1,
-    name: 'users and audit log',
     sql: `
       CREATE TABLE admin_users (
         name TEXT PRIMARY KEY,
@@ -52,10 +47,17 @@ const MIGRATIONS: readonly Migration[] = [
 ];
 
 export const ADMIN_SCHEMA_VERSION = MIGRATIONS.length;
+/** The admin tables' version line in the shared `schema_versions` table (agent/store). */
+export const ADMIN_SCHEMA_SCOPE = 'admin';
 
 /**
- * Opens (or adopts) the database and brings the admin schema up to date. WAL journal with
- * `synchronous = FULL`: a committed audit row survives a process crash and a power cut.
+ * Opens (or adopts) the database and brings the admin schema up to date through the agent's
+ * shared migration runner (one `schema_versions` row per component).
+ *
+ * A database this module opens from a path gets WAL and `synchronous = FULL`: a committed audit
+ * row survives a process crash and a power cut. An adopted handle keeps the owner's settings
+ * (agent/store opens WAL + NORMAL, which survives a process crash or kill -9 but not a power cut),
+ * so that the admin tables do not slow down the scan pipeline sharing the file.
  * Returns whether the caller owns the handle (opened from a path) and must close it.
  */
 export function openAdminDatabase(source: Db | string): { db: Db; owned: boolean } {
@@ -67,10 +69,19 @@ export function openAdminDatabase(source: Db | string): { db: Db; owned: boolean
     throw new AdminError('ADMIN_STORE_FAILED', 'cannot open the admin database', { cause });
   }
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('busy_timeout = 5000');
-    migrate(db);
+    if (owned) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+    }
+    const current = currentVersion(db);
+    if (current > ADMIN_SCHEMA_VERSION) {
+      throw new AdminError(
+        'ADMIN_STORE_FAILED',
+        `the admin database has schema version ${current}, newer than this agent's ${ADMIN_SCHEMA_VERSION}`,
+      );
+    }
+    migrate(db, ADMIN_SCHEMA_SCOPE, MIGRATIONS);
   } catch (cause) {
     if (owned) db.close();
     throw cause instanceof AdminError
@@ -80,38 +91,18 @@ export function openAdminDatabase(source: Db | string): { db: Db; owned: boolean
   return { db, owned };
 }
 
-function migrate(db: Db): void {
-  db.exec(`CREATE TABLE IF NOT EXISTS admin_schema_migrations (
-    version INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    applied_at TEXT NOT NULL
-  ) STRICT`);
-  const row = db.prepare('SELECT MAX(version) AS v FROM admin_schema_migrations').get() as {
-    v: number | null;
-  };
-  const current = row.v ?? 0;
-  if (current > ADMIN_SCHEMA_VERSION) {
-    throw new AdminError(
-      'ADMIN_STORE_FAILED',
-      `the admin database has schema version ${current}, newer than this agent's ${ADMIN_SCHEMA_VERSION}`,
-    );
-  }
-  const record = db.prepare(
-    'INSERT INTO admin_schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
-  );
-  for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.version, m.name, new Date().toISOString());
-    })();
-  }
+/** The admin schema version the database has (0 when none). */
+export function adminSchemaVersion(db: Db): number {
+  return currentVersion(db);
 }
 
-/** Applied migration versions, oldest first (for diagnostics and tests). */
-export function appliedMigrations(db: Db): number[] {
-  const rows = db.prepare('SELECT version FROM admin_schema_migrations ORDER BY version').all() as {
-    version: number;
-  }[];
-  return rows.map((r) => r.version);
+function currentVersion(db: Db): number {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_versions'")
+    .get();
+  if (table === undefined) return 0;
+  const row = db.prepare('SELECT version FROM schema_versions WHERE scope = ?').get(ADMIN_SCHEMA_SCOPE) as
+    | { version: number }
+    | undefined;
+  return row?.version ?? 0;
 }

@@ -5,8 +5,8 @@
  * Guarantees every implementation keeps:
  * - passwords are stored only as salted scrypt hashes and compared in constant time;
  * - every admin action, allowed or refused, is one row in the audit log, inserted synchronously
- *   (SQLite, WAL, `synchronous = FULL`) before the call returns, in the same transaction as the
- *   change it records;
+ *   (a committed SQLite WAL transaction: it survives a crash of the process) before the call
+ *   returns, in the same transaction as the change it records;
  * - nothing here reads a clock directly: `Clock` is injected.
  */
 

@@ -1,6 +1,6 @@
 import type { Server as HttpsServer } from 'node:https';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { pino } from 'pino';
 import { SESSION_TOKEN_PREFIX } from '../admin/index.js';
 import { Guard } from './auth.js';
@@ -11,7 +11,7 @@ import { registerAdminManageRoutes } from './routes-admin-manage.js';
 import { registerAdminSessionRoutes } from './routes-admin-session.js';
 import { registerEventRoutes } from './routes-events.js';
 import { registerKioskRoutes } from './routes-kiosk.js';
-import type { ApiServer, ApiServerOptions } from './types.js';
+import type { ApiServer, ApiServerOptions, KioskToken } from './types.js';
 
 const BODY_LIMIT = 256 * 1024;
 
@@ -24,13 +24,18 @@ const BODY_LIMIT = 256 * 1024;
 export function createApiServer(options: ApiServerOptions): ApiServer {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 0;
-  validate(options, port);
+  const tokens = options.tokens.map(
+    (t, i): KioskToken => (typeof t === 'string' ? { name: `token-${i + 1}`, token: t } : t),
+  );
+  validate(tokens, options.maxScans ?? 500, port);
   const warning = checkBind(host, options.tls !== undefined, options.allowInsecureRemote === true);
   const logger = options.logger ?? pino({ level: 'silent' });
+  if (warning !== undefined) logger.warn({ host }, warning);
 
-  const base: FastifyServerOptions = {
+  const base = {
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // no per-request log lines: URLs may carry a token (?token= on WS /events)
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
@@ -58,7 +63,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     app,
     runtime: options.runtime,
     admin: options.admin,
-    guard: new Guard(options.admin, options.tokens),
+    guard: new Guard(options.admin, tokens),
     configStore: options.configStore,
     openHealth: options.open?.health ?? true,
     openMetrics: options.open?.metrics ?? false,
@@ -79,7 +84,6 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   return {
     fastify: app,
     async listen() {
-      if (warning !== undefined) logger.warn({ host }, warning);
       await app.listen({ host, port });
       const address = app.server.address();
       const bound = typeof address === 'object' && address !== null ? address.port : port;
@@ -96,12 +100,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   };
 }
 
-function validate(options: ApiServerOptions, port: number): void {
+function validate(tokens: readonly KioskToken[], maxScans: number, port: number): void {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ApiError('API_INVALID_OPTION', 'port must be an integer 0-65535');
   }
   const names = new Set<string>();
-  for (const [i, t] of options.tokens.entries()) {
+  for (const [i, t] of tokens.entries()) {
     if (typeof t.name !== 'string' || t.name.length === 0 || names.has(t.name)) {
       throw new ApiError('API_INVALID_OPTION', `tokens[${i}].name must be a unique non-empty string`);
     }
@@ -113,7 +117,6 @@ function validate(options: ApiServerOptions, port: number): void {
       );
     }
   }
-  const maxScans = options.maxScans ?? 500;
   if (!Number.isInteger(maxScans) || maxScans < 1 || maxScans > 10_000) {
     throw new ApiError('API_INVALID_OPTION', 'maxScans must be an integer 1-10000');
   }

@@ -39,8 +39,11 @@ export interface ApiServerOptions {
   readonly runtime: AgentRuntime;
   /** Accounts for `/admin/*` and operator sessions. The caller opens and closes it. */
   readonly admin: AdminService;
-  /** Kiosk tokens. An empty list means only admin sessions can use the kiosk routes. */
-  readonly tokens: readonly KioskToken[];
+  /**
+   * Kiosk tokens. A bare string is named `token-<n>` (1-based position) in the audit log. An empty
+   * list means only user sessions can use the kiosk routes.
+   */
+  readonly tokens: readonly (KioskToken | string)[];
   /** Default `127.0.0.1`. */
   readonly host?: string;
   /** Default 0 (an ephemeral port; `listen()` reports the one chosen). */
