@@ -1,0 +1,197 @@
+import { readFileSync } from 'node:fs';
+import pino, { type Logger } from 'pino';
+import { CentralClient } from '../clients/central/client.js';
+import { createHsmClient } from '../clients/hsm/client.js';
+import { parseEndpoint } from '../clients/hsm/endpoint.js';
+import type { CipherMachine } from '../clients/hsm/types.js';
+import type { PortSpec } from '../devices/transports/port-spec.js';
+import type { Transport } from '../devices/types.js';
+import { PII_LOG_PATHS } from '../protocol/privacy/mask.js';
+import { AdminService } from './admin/index.js';
+import { type ApiServer, createApiServer } from './api/index.js';
+import { type AgentConfig, publicAgentConfig, type ScannerConfig } from './config/agent-config.js';
+import { AgentMetrics } from './metrics/agent-metrics.js';
+import { CentralUseRecordSink } from './outbox/central-sink.js';
+import { OutboxStore } from './outbox/outbox-store.js';
+import { OutboxSender } from './outbox/sender.js';
+import { RepeatFilter } from './pipeline/dedupe.js';
+import { ScanPipeline } from './pipeline/pipeline.js';
+import { ReplayGuard } from './replay/replay-guard.js';
+import { AgentRuntimeImpl } from './runtime/agent-runtime.js';
+import { ScannerSet } from './runtime/scanners.js';
+import { buildVerifier } from './runtime/verifier-factory.js';
+import { type Db, openDatabase } from './store/sqlite.js';
+import type { AgentRuntime } from './types.js';
+
+/**
+ * The host agent, assembled from its configuration: storage, cipher machine and central service
+ * clients, the verifier, the scan pipeline, the outbox, the scanners, and the local API.
+ */
+export interface AgentOptions {
+  readonly config: AgentConfig;
+  readonly logger?: Logger;
+  /** Ready-made peers (tests, demo); otherwise built from the configuration. */
+  readonly hsm?: CipherMachine;
+  readonly central?: CentralClient;
+  /** Initial password of the default admin on first start (else a one-time password is logged once). */
+  readonly adminPassword?: string;
+  /** Transport factory override for scanners (virtual devices). */
+  readonly transportFor?: (spec: PortSpec) => Transport;
+  readonly nowMs?: () => number;
+  /** Lower scrypt cost for tests. */
+  readonly fastPasswordHashing?: boolean;
+}
+
+export class Agent {
+  readonly logger: Logger;
+  readonly metrics = new AgentMetrics();
+  readonly db: Db;
+  readonly pipeline: ScanPipeline;
+  readonly scanners: ScannerSet;
+  readonly admin: AdminService;
+  readonly runtime: AgentRuntime;
+  readonly outbox: OutboxStore;
+  readonly hsm: CipherMachine | undefined;
+  readonly central: CentralClient | undefined;
+  private readonly sender: OutboxSender | undefined;
+  private api: ApiServer | undefined;
+  private ownsHsm = false;
+  apiUrl: string | undefined;
+
+  constructor(private readonly opts: AgentOptions) {
+    const { config } = opts;
+    this.logger =
+      opts.logger ?? pino({ level: config.log.level, redact: { paths: PII_LOG_PATHS, censor: '***' } });
+    this.db = openDatabase(config.storage.file);
+    this.hsm = opts.hsm ?? this.buildHsm(config);
+    this.central = opts.central ?? this.buildCentral(config);
+    const retentionMs = (config.verify.lifetimeS + 2 * config.verify.skewS) * 1000;
+    const replayGuard = new ReplayGuard(this.db, retentionMs);
+    this.outbox = new OutboxStore(this.db);
+    this.sender = this.central
+      ? new OutboxSender(
+          this.outbox,
+          new CentralUseRecordSink(this.central, config.verify.timeZone, this.logger),
+          {
+            batchSize: config.outbox.batchSize,
+            baseBackoffMs: config.outbox.baseBackoffMs,
+            maxBackoffMs: config.outbox.maxBackoffMs,
+            logger: this.logger,
+          },
+        )
+      : undefined;
+    this.scanners = new ScannerSet({
+      logger: this.logger,
+      onScan: (scan) => void this.pipeline.handle(scan),
+      ...(opts.transportFor ? { transportFor: opts.transportFor } : {}),
+    });
+    const scannerTerminals = new Map(config.scanners.map((s) => [s.id, s]));
+    this.pipeline = new ScanPipeline({
+      verifier: buildVerifier(config, this.hsm, this.central),
+      replayGuard,
+      repeatFilter: new RepeatFilter(config.verify.dedupeWindowMs),
+      outbox: { enqueue: (r, now) => this.outbox.enqueue(r, now), kick: () => this.sender?.kick() },
+      atomically: (fn) => this.db.transaction(fn)(),
+      metrics: this.metrics,
+      feedback: (deviceId, verdict) => this.scanners.feedback(deviceId, verdict),
+      terminal: (deviceId) => {
+        const s = scannerTerminals.get(deviceId);
+        return {
+          terminalCode: s?.terminalCode ?? config.terminal.terminalCode,
+          channelCode: s?.channelCode ?? config.terminal.channelCode,
+          medStepCode: config.terminal.medStepCode,
+        };
+      },
+      logger: this.logger,
+      ...(opts.nowMs ? { nowMs: opts.nowMs } : {}),
+    });
+    this.admin = new AdminService({
+      database: this.db,
+      ...(opts.fastPasswordHashing ? { scryptCost: { N: 1024, r: 8, p: 1 } } : {}),
+    });
+    this.runtime = new AgentRuntimeImpl({
+      pipeline: this.pipeline,
+      scanners: this.scanners,
+      metrics: this.metrics,
+      outbox: this.outbox,
+      hsm: this.hsm,
+      central: this.central,
+      publicConfig: () => publicAgentConfig(config),
+    });
+    this.metrics.outbox.track(() => this.outbox.counts().pending, { state: 'pending' });
+    this.metrics.outbox.track(() => this.outbox.counts().parked, { state: 'parked' });
+    this.metrics.devices.track(() => this.scanners.summaries().filter((d) => d.connected).length);
+  }
+
+  private buildHsm(config: AgentConfig): CipherMachine | undefined {
+    if (!config.hsm) return undefined;
+    this.ownsHsm = true;
+    const tls = config.hsm.tls;
+    return createHsmClient({
+      endpoints: [config.hsm.primary, ...(config.hsm.standby ? [config.hsm.standby] : [])].map(parseEndpoint),
+      timeoutMs: config.hsm.timeoutMs,
+      ...(tls
+        ? { tls: { ca: readFileSync(tls.ca), cert: readFileSync(tls.cert), key: readFileSync(tls.key) } }
+        : {}),
+    });
+  }
+
+  private buildCentral(config: AgentConfig): CentralClient | undefined {
+    if (!config.central) return undefined;
+    return new CentralClient({
+      url: config.central.url,
+      appId: config.central.appId,
+      appSecret: config.central.appSecret,
+      termId: config.terminal.terminalCode,
+      timeoutMs: config.central.timeoutMs,
+    });
+  }
+
+  /** Opens the scanners, starts the outbox and the local API. */
+  async start(): Promise<void> {
+    const { config } = this.opts;
+    const boot = await this.admin.bootstrap(this.opts.adminPassword);
+    if (boot.created && boot.oneTimePassword) {
+      // Shown once, on the console only (never in the structured log): the admin must change it.
+      process.stderr.write(`ehc agent: default admin created; one-time password: ${boot.oneTimePassword}\n`);
+    }
+    this.sender?.start();
+    await Promise.all(config.scanners.map((s) => this.scanners.add(s)));
+    if (config.api.enabled) {
+      this.api = createApiServer({
+        runtime: this.runtime,
+        admin: this.admin,
+        tokens: config.api.tokens,
+        host: config.api.host,
+        port: config.api.port,
+        logger: this.logger,
+        ...(config.api.tls
+          ? { tls: { cert: readFileSync(config.api.tls.cert), key: readFileSync(config.api.tls.key) } }
+          : {}),
+      });
+      this.apiUrl = (await this.api.listen()).url;
+    }
+    this.logger.info(
+      { api: this.apiUrl, scanners: config.scanners.length, mode: config.verify.mode },
+      'agent ready',
+    );
+  }
+
+  addScanner(config: ScannerConfig): Promise<void> {
+    return this.scanners.add(config);
+  }
+
+  /** Delivers whatever the outbox can deliver now (tests, shutdown). */
+  async flushOutbox(): Promise<void> {
+    await this.sender?.drained();
+  }
+
+  async stop(): Promise<void> {
+    await this.api?.close();
+    await this.scanners.stop();
+    await this.sender?.stop();
+    if (this.ownsHsm) await this.hsm?.close();
+    this.admin.close();
+    this.db.close();
+  }
+}

@@ -1,0 +1,136 @@
+import type { Logger } from 'pino';
+import { type DriverRegistry, driverRegistry } from '../../devices/drivers/registry.js';
+import { openPort } from '../../devices/session/open-port.js';
+import type { Reconnector } from '../../devices/session/reconnect.js';
+import type { ScannerSession } from '../../devices/session/session.js';
+import type { PortSpec } from '../../devices/transports/port-spec.js';
+import type { DriverName, ScanEvent, Transport } from '../../devices/types.js';
+import type { ScannerConfig } from '../config/agent-config.js';
+import type { DeviceSummary, Verdict } from '../types.js';
+
+/**
+ * The scanners the agent drives: opens each configured port (retrying in the background while
+ * the device is absent), claims and enables it, forwards scans, and gives the pipeline its
+ * feedback channel (good/bad beep and LED). A scanner that cannot be opened never stops the
+ * agent; it shows as disconnected in /devices and /health.
+ */
+export interface ScannerSetOptions {
+  readonly logger: Logger;
+  readonly onScan: (scan: ScanEvent) => void;
+  readonly registry?: DriverRegistry;
+  /** Injected transport factory (tests, virtual devices). */
+  readonly transportFor?: (spec: PortSpec) => Transport;
+  readonly retryMs?: number;
+}
+
+interface Entry {
+  readonly config: ScannerConfig;
+  session?: ScannerSession;
+  reconnector?: Reconnector;
+  lastError?: string;
+  retry?: NodeJS.Timeout;
+}
+
+export class ScannerSet {
+  private readonly entries = new Map<string, Entry>();
+  private stopped = false;
+
+  constructor(private readonly opts: ScannerSetOptions) {}
+
+  /** Opens a scanner; resolves once the first attempt finished (connected or retrying). */
+  async add(config: ScannerConfig): Promise<void> {
+    const entry: Entry = { config };
+    this.entries.set(config.id, entry);
+    await this.open(entry, 0);
+  }
+
+  private async open(entry: Entry, attempt: number): Promise<void> {
+    if (this.stopped) return;
+    const { config } = entry;
+    try {
+      const opened = await openPort({
+        port: config.port,
+        registry: this.opts.registry ?? driverRegistry,
+        ...(config.driver ? { driver: config.driver as DriverName } : {}),
+        ...(config.baudRate ? { baudRate: config.baudRate } : {}),
+        ...(this.opts.transportFor ? { transportFor: this.opts.transportFor } : {}),
+      });
+      if (this.stopped) {
+        await opened.session.close();
+        return;
+      }
+      const s = opened.session;
+      entry.session = s;
+      entry.reconnector = opened.reconnector;
+      delete entry.lastError;
+      s.on('scan', (scan) => this.opts.onScan({ ...scan, deviceId: config.id }));
+      s.on('error', (e) => this.opts.logger.warn({ device: config.id, code: e.code }, e.message));
+      s.on('status', (st) =>
+        this.opts.logger.info(
+          { device: config.id, state: st.state, connected: st.connected },
+          'scanner status',
+        ),
+      );
+      await s.claim();
+      await s.enable();
+      opened.reconnector.start();
+      this.opts.logger.info(
+        { device: config.id, driver: opened.driverName, info: s.info() },
+        'scanner ready',
+      );
+    } catch (e) {
+      entry.lastError = e instanceof Error ? e.message : String(e);
+      const delay = Math.min(30_000, (this.opts.retryMs ?? 1000) * 2 ** Math.min(attempt, 5));
+      this.opts.logger.warn(
+        { device: config.id, retryInMs: delay, err: entry.lastError },
+        'scanner not available',
+      );
+      entry.retry = setTimeout(() => void this.open(entry, attempt + 1), delay);
+      entry.retry.unref();
+    }
+  }
+
+  session(id: string): ScannerSession | undefined {
+    return this.entries.get(id)?.session;
+  }
+
+  summaries(): DeviceSummary[] {
+    return [...this.entries.values()].map((e) => {
+      const s = e.session;
+      const info = s?.info();
+      return {
+        id: e.config.id,
+        driver: s?.driverName ?? e.config.driver ?? 'probe',
+        path: e.config.port,
+        connected: s?.connected ?? false,
+        state: s?.state ?? 'closed',
+        ...(info
+          ? { info: { vendor: info.vendor, model: info.model, firmware: info.firmware, serial: info.serial } }
+          : {}),
+      };
+    });
+  }
+
+  /** Feedback for the pipeline: good/bad beep and LED; unsupported features are skipped. */
+  async feedback(deviceId: string, verdict: Verdict): Promise<void> {
+    const s = this.session(deviceId);
+    if (!s?.connected) return;
+    const good = verdict.verdict === 'VALID';
+    const results = await Promise.allSettled([s.beep(good ? 'good' : 'bad'), s.led(good ? 'good' : 'bad')]);
+    for (const r of results) {
+      if (r.status === 'rejected' && (r.reason as { code?: string })?.code !== 'DEVICE_UNSUPPORTED')
+        throw r.reason;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(
+      [...this.entries.values()].map(async (e) => {
+        if (e.retry) clearTimeout(e.retry);
+        e.reconnector?.stop();
+        await e.session?.close().catch(() => undefined);
+      }),
+    );
+  }
+}
