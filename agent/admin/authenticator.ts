@@ -110,7 +110,11 @@ export class Authenticator {
       throw new AdminError('ADMIN_SESSION_INVALID', 'the session ended; log in');
     }
     if (row.name === ctx.policy.defaultAdminName && !isLoopbackAddress(remote)) {
-      throw new AdminError('ADMIN_REMOTE_LOGIN_REFUSED', 'the default administrator may work only locally');
+      throw refuse(
+        ctx,
+        { actor: row.name, action: 'access.denied', target: 'session', ...remoteOf(remote) },
+        new AdminError('ADMIN_REMOTE_LOGIN_REFUSED', 'the default administrator may work only locally'),
+      );
     }
     ctx.sessions.seen(found.record);
     return info(found.record, row, mustChangePassword(ctx, row, ctx.now()));

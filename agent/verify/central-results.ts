@@ -22,6 +22,10 @@ const ERR_TO_INVALID: Readonly<Record<string, InvalidReason>> = {
 
 const PLATFORM_ERRORS: ReadonlySet<string> = new Set([
   CENTRAL_ERR_CODES.internal,
+  CENTRAL_ERR_CODES.hsmUnavailable,
+  CENTRAL_ERR_CODES.busy,
+  CENTRAL_ERR_CODES.requestReplayed,
+  CENTRAL_ERR_CODES.methodNotAllowed,
   CENTRAL_ERR_CODES.badDigest,
   CENTRAL_ERR_CODES.badEncryption,
   CENTRAL_ERR_CODES.badRequest,

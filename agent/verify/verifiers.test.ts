@@ -97,6 +97,7 @@ describe('CentralVerifier', () => {
     expect(await f('CARD_CLOSED')).toMatchObject({ verdict: 'INVALID', reason: 'card-closed' });
     expect(await f('SOMETHING_NEW')).toMatchObject({ verdict: 'INVALID', reason: 'refused' });
     expect(await f('INTERNAL')).toMatchObject({ verdict: 'UNAVAILABLE', reason: 'central-error' });
+    expect(await f('HSM_UNAVAILABLE')).toMatchObject({ verdict: 'UNAVAILABLE', reason: 'central-error' });
     expect(await f('BAD_DIGEST')).toMatchObject({ verdict: 'UNAVAILABLE', reason: 'central-error' });
     const down = await new CentralVerifier(
       client({ status: 'unavailable', reason: 'connection', message: '', elapsedMs: 1 }),
