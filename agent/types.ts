@@ -93,7 +93,11 @@ export interface VerdictEvent {
   readonly kind?: 'static' | 'dynamic' | 'temporary';
   readonly ehcIdMasked?: string;
   readonly verdict: Verdict;
-  /** Per-stage latency in ms (transport: first byte → scan event; total: first byte → feedback done). */
+  /**
+   * Per-stage latency in ms. transport: first byte → scan event; parse; verify; total: first byte
+   * → verdict dispatched (feedback started, event emitted). The feedback stage (beep/LED until the
+   * scanner acknowledged) finishes after the event and is in the metrics only.
+   */
   readonly stagesMs: Readonly<Partial<Record<Stage, number>>>;
 }
 

@@ -5,6 +5,7 @@ import { type AgentConfig, parseAgentConfig } from '../agent/config/agent-config
 import type { VerdictEvent } from '../agent/types.js';
 import { CentralClient } from '../clients/central/client.js';
 import { createHsmClient, type HsmClient } from '../clients/hsm/client.js';
+import { RawEngine } from '../firmware-sdk/virtual/engines/raw/engine.js';
 import { TcpDevice } from '../firmware-sdk/virtual/harness/tcp.js';
 import { NativeTerminal } from '../firmware-sdk/virtual/native/terminal.js';
 import { EhcError } from '../protocol/errors.js';
@@ -21,6 +22,8 @@ export interface LabTerminal {
   readonly channelCode: '01' | '02' | '99';
   /** Register it at the central service (default true). */
   readonly registered?: boolean;
+  /** The wire protocol: our native frames (default) or raw text lines (a plain serial scanner). */
+  readonly protocol?: 'native' | 'raw';
 }
 
 export interface LabOptions {
@@ -44,7 +47,7 @@ const APP_ID = 'LAB-HOSPITAL';
 
 interface TerminalHandle {
   readonly config: LabTerminal;
-  readonly engine: NativeTerminal;
+  readonly engine: NativeTerminal | RawEngine;
   readonly device: TcpDevice;
 }
 
@@ -98,11 +101,12 @@ export class Lab {
       );
       const handles = new Map<string, TerminalHandle>();
       for (const t of terminals) {
-        const engine = new NativeTerminal({ identity: { serial: `VT-${t.id}` } });
+        const engine =
+          t.protocol === 'raw' ? new RawEngine() : new NativeTerminal({ identity: { serial: `VT-${t.id}` } });
         const device = await TcpDevice.listen(engine);
         cleanup.push(async () => {
           await device.close();
-          engine.dispose();
+          if (engine instanceof NativeTerminal) engine.dispose();
         });
         handles.set(t.id, { config: t, engine, device });
       }
@@ -115,7 +119,7 @@ export class Lab {
         scanners: terminals.map((t) => ({
           id: t.id,
           port: handles.get(t.id)!.device.url,
-          driver: 'native',
+          driver: t.protocol === 'raw' ? 'raw' : 'native',
           terminalCode: t.terminalCode,
           channelCode: t.channelCode,
         })),
@@ -214,7 +218,7 @@ export class Lab {
     await this.agent.stop().catch(() => undefined);
     for (const t of this.terminals.values()) {
       await t.device.close().catch(() => undefined);
-      t.engine.dispose();
+      if (t.engine instanceof NativeTerminal) t.engine.dispose();
     }
     await this.central.close().catch(() => undefined);
     await this.centralHsm.close().catch(() => undefined);

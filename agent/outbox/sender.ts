@@ -6,6 +6,8 @@ export interface SenderOptions {
   readonly batchSize?: number; // default 50
   readonly baseBackoffMs?: number; // default 1000
   readonly maxBackoffMs?: number; // default 300000
+  /** After a new record, wait this long for more before sending, so they go in one batch (default 100). */
+  readonly lingerMs?: number;
   readonly now?: () => number;
   readonly random?: () => number;
   readonly logger?: Logger;
@@ -26,6 +28,7 @@ export class OutboxSender {
   private readonly maxBackoffMs: number;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly lingerMs: number;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -38,18 +41,19 @@ export class OutboxSender {
     this.maxBackoffMs = opts.maxBackoffMs ?? 300_000;
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
+    this.lingerMs = opts.lingerMs ?? 100;
   }
 
   /** Starts (or resumes after a restart) delivering whatever is pending. */
   start(): void {
     this.stopped = false;
-    this.kick();
+    if (!this.running) this.schedule(0);
   }
 
-  /** A record was enqueued: send soon. */
+  /** A record was enqueued: send after the linger time (records arriving meanwhile share the batch). */
   kick(): void {
-    if (this.stopped || this.running) return;
-    this.schedule(0);
+    if (this.stopped || this.running || this.timer) return;
+    this.schedule(this.lingerMs);
   }
 
   async stop(): Promise<void> {

@@ -79,7 +79,10 @@ export class ScanPipeline {
     return this.recentEvents.slice(-limit).reverse();
   }
 
-  /** Processes one scan. Resolves with its verdict event, or undefined for a dropped repeat. */
+  /**
+   * Processes one scan. Resolves with its verdict event (after the scanner feedback finished), or
+   * undefined for a dropped repeat. Listeners get the event as soon as the verdict is known.
+   */
   async handle(scan: ScanEvent): Promise<VerdictEvent | undefined> {
     const { deps } = this;
     const tStart = this.monoNs();
@@ -110,13 +113,13 @@ export class ScanPipeline {
     const tVerified = this.monoNs();
     stages.verify = msBetween(tParsed, tVerified);
 
-    try {
-      await deps.feedback(scan.deviceId, verdict);
-    } catch (e) {
-      deps.logger.warn({ device: scan.deviceId, err: e }, 'scanner feedback failed');
-    }
+    // Feedback (beep/LED) is started now but not awaited: the kiosk app gets the verdict without
+    // waiting for the scanner to acknowledge the beep. The feedback stage is measured apart.
+    const feedback = deps.feedback(scan.deviceId, verdict).then(
+      () => deps.metrics.observeStage('feedback', msBetween(tVerified, this.monoNs())),
+      (e: unknown) => deps.logger.warn({ device: scan.deviceId, err: e }, 'scanner feedback failed'),
+    );
     const tDone = this.monoNs();
-    stages.feedback = msBetween(tVerified, tDone);
     stages.total = Math.max(0, msBetween(scan.firstByteNs, tDone));
 
     const event: VerdictEvent = {
@@ -128,6 +131,7 @@ export class ScanPipeline {
       stagesMs: stages,
     };
     this.record(event);
+    await feedback;
     return event;
   }
 

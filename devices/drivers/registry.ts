@@ -71,9 +71,31 @@ const LOADERS: { readonly [N in DriverName]?: Loader } = {
   },
   native: async () => {
     const m = await import('./native/index.js');
-    return (o) => m.createNativeDriver(settingsAs<import('./native/index.js').NativeDriverOptions>(o));
+    return (o) => {
+      const settings = settingsAs<import('./native/index.js').NativeDriverOptions>(o);
+      const dedupe = settings.dedupe ?? nativeDedupeFor(o.identity, () => new m.ScanDedupe());
+      return m.createNativeDriver(dedupe ? { ...settings, dedupe } : settings);
+    };
   },
 };
+
+/**
+ * The native protocol's duplicate filter must outlive one connection: a terminal re-sends an
+ * unacknowledged scan after a reconnect, and the new connection's driver must recognise it. One
+ * filter per device (by serial number, else by port), kept for the most recent 256 devices.
+ */
+const nativeDedupes = new Map<string, unknown>();
+function nativeDedupeFor<T>(identity: DeviceIdentity | undefined, make: () => T): T | undefined {
+  if (!identity) return undefined;
+  const key = identity.serialNumber ? `sn:${identity.serialNumber}` : `path:${identity.path}`;
+  let d = nativeDedupes.get(key) as T | undefined;
+  if (d === undefined) {
+    d = make();
+    nativeDedupes.set(key, d);
+    if (nativeDedupes.size > 256) nativeDedupes.delete(nativeDedupes.keys().next().value as string);
+  }
+  return d;
+}
 
 export function isDriverName(name: string): name is DriverName {
   return (DRIVER_NAMES as readonly string[]).includes(name);
