@@ -1,0 +1,82 @@
+/**
+ * One bounded HTTP POST: a deadline over the whole exchange (headers and body) and a cap on the
+ * body read. Resolves, never rejects.
+ */
+export type PostOutcome =
+  | { readonly ok: true; readonly status: number; readonly text: string }
+  | {
+      readonly ok: false;
+      readonly reason: 'timeout' | 'aborted' | 'connection' | 'reply-too-large';
+      readonly message: string;
+      readonly cause?: unknown;
+    };
+
+export interface PostOptions {
+  readonly timeoutMs: number;
+  readonly maxBytes: number;
+  readonly signal?: AbortSignal;
+  readonly fetch: typeof fetch;
+}
+
+export async function postJson(url: string, body: string, opts: PostOptions): Promise<PostOutcome> {
+  const deadline = AbortSignal.timeout(opts.timeoutMs);
+  const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
+  try {
+    const res = await opts.fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', accept: 'application/json' },
+      body,
+      signal,
+    });
+    const text = await readBounded(res, opts.maxBytes);
+    if (text === undefined) {
+      return { ok: false, reason: 'reply-too-large', message: `reply larger than ${opts.maxBytes} bytes` };
+    }
+    return { ok: true, status: res.status, text };
+  } catch (e) {
+    if (deadline.aborted) {
+      return {
+        ok: false,
+        reason: 'timeout',
+        message: `no complete reply within ${opts.timeoutMs} ms`,
+        cause: e,
+      };
+    }
+    if (opts.signal?.aborted) return { ok: false, reason: 'aborted', message: 'call aborted', cause: e };
+    return { ok: false, reason: 'connection', message: `connection failed: ${errorCode(e)}`, cause: e };
+  }
+}
+
+/** The body as UTF-8 text, or undefined once it exceeds `max` bytes (the rest is discarded). */
+async function readBounded(res: Response, max: number): Promise<string | undefined> {
+  const declared = Number(res.headers.get('content-length') ?? Number.NaN);
+  if (declared > max || res.body === null) {
+    await res.body?.cancel().catch(() => undefined);
+    return declared > max ? undefined : '';
+  }
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A short, safe description of a network error (its code, not its text). */
+function errorCode(e: unknown): string {
+  let x: unknown = e;
+  for (let depth = 0; depth < 4 && typeof x === 'object' && x !== null; depth++) {
+    const code = (x as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    x = (x as { cause?: unknown }).cause;
+  }
+  return e instanceof Error ? e.name : 'unknown error';
+}

@@ -1,0 +1,5 @@
+export * from './codec.js';
+export * from './create.js';
+export * from './driver.js';
+export * from './errors.js';
+export * from './options.js';

@@ -1,0 +1,8 @@
+import { DeviceError } from '../../transports/errors.js';
+
+/**
+ * Errors of the Honeywell driver: the device layer's `DeviceError` codes (`DEVICE_NO_ANSWER`,
+ * `DEVICE_TIMEOUT`, `DEVICE_DISCONNECTED`, `DEVICE_UNSUPPORTED`, `DEVICE_NAK`, …), so callers
+ * test `isEhcErrorCode(x, 'DEVICE_UNSUPPORTED')` or `isDeviceError(x)` whatever the vendor.
+ */
+export class HoneywellError extends DeviceError {}

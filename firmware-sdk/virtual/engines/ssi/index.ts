@@ -1,0 +1,3 @@
+export * from './engine.js';
+export * from './outbox.js';
+export * from './wire.js';

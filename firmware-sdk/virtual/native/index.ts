@@ -1,0 +1,4 @@
+// firmware-sdk/virtual/native: the native virtual terminal (runtime on a virtual HAL). Re-exports only.
+export * from './faults.js';
+export * from './hal.js';
+export * from './terminal.js';
