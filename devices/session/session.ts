@@ -7,7 +7,7 @@
  * `Reconnector` does this) restores it — same scanner id, re-enabled if it was enabled.
  */
 import { EventEmitter } from 'node:events';
-import { type EhcError, isEhcError, toEhcError } from '../../protocol/errors.js';
+import { type EhcError, isEhcError, isEhcErrorCode, toEhcError } from '../../protocol/errors.js';
 import { type Clock, systemClock } from '../transports/clock.js';
 import { DeviceError } from '../transports/errors.js';
 import type {
@@ -186,9 +186,9 @@ export class ScannerSession extends EventEmitter<ScannerEvents> implements Scann
       this.#stats.connects++;
       if (this.#state === 'closed') this.#state = 'opened';
       if (this.#state === 'enabled') {
-        await driver
-          .enable(true)
-          .catch((e: unknown) => this.#emitError(toEhcError(e, 'DEVICE_NAK', 'enable failed')));
+        await enableDriver(driver, true).catch((e: unknown) =>
+          this.#emitError(toEhcError(e, 'DEVICE_NAK', 'enable failed')),
+        );
       }
       this.emit('status', this.status());
       return info;
@@ -237,7 +237,7 @@ export class ScannerSession extends EventEmitter<ScannerEvents> implements Scann
     if (this.#state === 'enabled') return;
     if (this.#state !== 'claimed')
       throw new DeviceError('SCANNER_STATE', `claim scanner ${this.id} before enabling it`);
-    if (this.#conn && this.#connected) await this.#conn.driver.enable(true);
+    if (this.#conn && this.#connected) await enableDriver(this.#conn.driver, true);
     this.#setState('enabled');
     this.#delivery.schedule();
   }
@@ -245,7 +245,7 @@ export class ScannerSession extends EventEmitter<ScannerEvents> implements Scann
   async disable(): Promise<void> {
     if (this.#state !== 'enabled') return;
     this.#setState('claimed');
-    if (this.#conn && this.#connected) await this.#conn.driver.enable(false);
+    if (this.#conn && this.#connected) await enableDriver(this.#conn.driver, false);
   }
 
   trigger(on: boolean): Promise<void> {
@@ -324,5 +324,18 @@ export class ScannerSession extends EventEmitter<ScannerEvents> implements Scann
       this.#lastError = error;
       this.#stats.unobservedErrors++;
     }
+  }
+}
+
+/**
+ * Turns scanning on or off in the device. A device with no software enable (a Honeywell or
+ * Newland without a configured command) scans all the time: that is not an error, and the
+ * session's own state still decides whether its scans are delivered.
+ */
+async function enableDriver(driver: Driver, on: boolean): Promise<void> {
+  try {
+    await driver.enable(on);
+  } catch (e) {
+    if (!isEhcErrorCode(e, 'DEVICE_UNSUPPORTED')) throw e;
   }
 }
