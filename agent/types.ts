@@ -34,7 +34,13 @@ export type UnavailableReason =
  * reply is UNAVAILABLE and the terminal refuses the code (fail closed).
  */
 export type Verdict =
-  | { readonly verdict: 'VALID'; readonly by: VerifierName; readonly holder?: MaskedHolder }
+  | {
+      readonly verdict: 'VALID';
+      readonly by: VerifierName;
+      readonly holder?: MaskedHolder;
+      /** Set when a confirming peer was unavailable and the verdict rests on fewer checks (why). */
+      readonly degraded?: string;
+    }
   | {
       readonly verdict: 'INVALID';
       readonly reason: InvalidReason;

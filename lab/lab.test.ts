@@ -19,7 +19,7 @@ describe('the embedded lab, end to end through real sockets', () => {
     });
     const code = await lab.app.code(ehcId);
     const first = await lab.scan('window-1', code);
-    expect(first.verdict).toMatchObject({ verdict: 'VALID', by: 'hsm' });
+    expect(first.verdict).toMatchObject({ verdict: 'VALID', by: 'chain' });
     const again = await lab.scan('kiosk-1', code);
     expect(again.verdict).toMatchObject({ verdict: 'INVALID', reason: 'replayed' });
   });

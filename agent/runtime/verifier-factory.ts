@@ -4,6 +4,7 @@ import type { AgentConfig } from '../config/agent-config.js';
 import type { Verifier } from '../types.js';
 import { CentralVerifier } from '../verify/central-verifier.js';
 import { ChainVerifier } from '../verify/chain-verifier.js';
+import { ConfirmedChainVerifier } from '../verify/confirmed-chain-verifier.js';
 import { HsmVerifier } from '../verify/hsm-verifier.js';
 import { StaticLookupVerifier } from '../verify/static-lookup-verifier.js';
 
@@ -12,8 +13,9 @@ import { StaticLookupVerifier } from '../verify/static-lookup-verifier.js';
  * - `hsm`: the cipher machine for dynamic codes; static codes looked up at the central service
  *   when `staticLookup` is on, otherwise refused (nothing can vouch for them).
  * - `central`: the central service for every code.
- * - `chain`: the cipher machine first, the central service when the machine is unavailable or
- *   the code is not its business.
+ * - `chain`: the cipher machine first; a dynamic code it accepts is confirmed (single use across
+ *   terminals, card status) at the central service; the central service alone when the machine
+ *   is unavailable or the code is static. See ConfirmedChainVerifier.
  */
 export function buildVerifier(
   config: AgentConfig,
@@ -36,6 +38,6 @@ export function buildVerifier(
     case 'chain':
       if (!hsmV || !centralV)
         throw new RangeError('verify.mode chain needs the cipher machine and the central service');
-      return new ChainVerifier([hsmV, centralV]);
+      return new ConfirmedChainVerifier(hsmV, centralV);
   }
 }

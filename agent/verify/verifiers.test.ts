@@ -4,6 +4,7 @@ import { parseEhcCode } from '../../protocol/qr/index.js';
 import type { Verdict, Verifier, VerifyContext } from '../types.js';
 import { CentralVerifier } from './central-verifier.js';
 import { ChainVerifier } from './chain-verifier.js';
+import { ConfirmedChainVerifier } from './confirmed-chain-verifier.js';
 import { HsmVerifier } from './hsm-verifier.js';
 import { StaticLookupVerifier } from './static-lookup-verifier.js';
 
@@ -200,5 +201,77 @@ describe('ChainVerifier', () => {
       verdict: 'UNAVAILABLE',
       reason: 'internal',
     });
+  });
+});
+
+describe('ConfirmedChainVerifier', () => {
+  const v = (verdict: Verdict): Verifier => ({ name: verdict.by, verify: async () => verdict });
+  const VALID_HSM: Verdict = { verdict: 'VALID', by: 'hsm' };
+  const run = (hsm: Verdict, central: Verdict, c = DYN) =>
+    new ConfirmedChainVerifier(v(hsm), v(central)).verify(c, ctx);
+
+  it('a local VALID is confirmed at the central service', async () => {
+    expect(await run(VALID_HSM, { verdict: 'VALID', by: 'central' })).toEqual({
+      verdict: 'VALID',
+      by: 'chain',
+    });
+  });
+  it('the central service’s INVALID (used at another terminal) overrides the local VALID', async () => {
+    expect(await run(VALID_HSM, { verdict: 'INVALID', reason: 'replayed', by: 'central' })).toMatchObject({
+      verdict: 'INVALID',
+      reason: 'replayed',
+    });
+  });
+  it('central unavailable: the local VALID stands, marked degraded', async () => {
+    const degraded: string[] = [];
+    const r = await new ConfirmedChainVerifier(
+      v(VALID_HSM),
+      v({ verdict: 'UNAVAILABLE', reason: 'central-timeout', by: 'central' }),
+      (code) => degraded.push(code.ehcId),
+    ).verify(DYN, ctx);
+    expect(r).toMatchObject({
+      verdict: 'VALID',
+      by: 'hsm',
+      degraded: expect.stringContaining('central-timeout'),
+    });
+    expect(degraded).toEqual([DYN.ehcId]);
+  });
+  it('a local INVALID never asks the central service; an unavailable machine lets it decide', async () => {
+    let asked = 0;
+    const central: Verifier = {
+      name: 'central',
+      verify: async () => {
+        asked++;
+        return { verdict: 'VALID', by: 'central' };
+      },
+    };
+    expect(
+      await new ConfirmedChainVerifier(
+        v({ verdict: 'INVALID', reason: 'expired', by: 'hsm' }),
+        central,
+      ).verify(DYN, ctx),
+    ).toMatchObject({ verdict: 'INVALID', reason: 'expired' });
+    expect(asked).toBe(0);
+    expect(
+      await new ConfirmedChainVerifier(
+        v({ verdict: 'UNAVAILABLE', reason: 'hsm-timeout', by: 'hsm' }),
+        central,
+      ).verify(DYN, ctx),
+    ).toEqual({ verdict: 'VALID', by: 'central' });
+  });
+  it('both unavailable: refused, with the cipher machine’s reason', async () => {
+    expect(
+      await run(
+        { verdict: 'UNAVAILABLE', reason: 'hsm-unreachable', by: 'hsm' },
+        { verdict: 'UNAVAILABLE', reason: 'central-unreachable', by: 'central' },
+      ),
+    ).toMatchObject({ verdict: 'UNAVAILABLE', reason: 'hsm-unreachable' });
+    expect(
+      await run(
+        { verdict: 'UNAVAILABLE', reason: 'no-verifier', by: 'hsm' },
+        { verdict: 'UNAVAILABLE', reason: 'central-unreachable', by: 'central' },
+        STATIC,
+      ),
+    ).toMatchObject({ verdict: 'UNAVAILABLE', reason: 'central-unreachable' });
   });
 });

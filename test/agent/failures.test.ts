@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { Agent } from '../../agent/agent.js';
 import { Lab } from '../../lab/lab.js';
 
 const labs: Lab[] = [];
@@ -49,6 +51,36 @@ describe('agent failure behaviour, end to end', () => {
     expect(e.verdict).toMatchObject({ verdict: 'VALID', by: 'hsm' });
     // The card-use record waits in the outbox for the platform.
     expect(l.agent.outbox.counts().pending).toBe(1);
+  });
+
+  it('two agents (chain mode): a code accepted at one is refused at the other (central single use)', async () => {
+    const l = await lab({ verifyMode: 'chain' });
+    const code = await l.app.code(await resident(l));
+    expect((await l.scan('window-1', code)).verdict.verdict).toBe('VALID');
+    const other = new Agent({
+      config: { ...l.agentConfig, scanners: [], api: { ...l.agentConfig.api, enabled: false } },
+      logger: pino({ level: 'silent' }),
+      adminPassword: 'LabAdmin2026',
+      fastPasswordHashing: true,
+    });
+    await other.start();
+    try {
+      const t = process.hrtime.bigint();
+      const e = await other.pipeline.handle({
+        deviceId: 'pharmacy-1',
+        bytes: Buffer.from(code),
+        text: code,
+        charset: 'ascii',
+        charsetSource: 'heuristic',
+        symbology: 'qr_code',
+        symbologySource: 'none',
+        firstByteNs: t,
+        lastByteNs: t,
+      });
+      expect(e?.verdict).toMatchObject({ verdict: 'INVALID', reason: 'replayed', by: 'central' });
+    } finally {
+      await other.stop();
+    }
   });
 
   it('agent restarted: a code accepted before is refused', async () => {

@@ -1,0 +1,66 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { allChecks } from './checks/index.js';
+import type { CertifyContext } from './context.js';
+import { renderHtmlReport } from './report/html.js';
+import { type ManualAnswer, runCertification } from './runner.js';
+import type { CertificationReport, ItemResult } from './types.js';
+
+export interface CertifyRunOptions {
+  readonly ctx: CertifyContext;
+  readonly target: Readonly<Record<string, string>>;
+  /** Where report.json and report.html are written (created if missing). */
+  readonly reportDir: string;
+  readonly only?: readonly string[];
+  readonly manual?: readonly ManualAnswer[];
+  readonly strict?: boolean;
+  readonly version: string;
+  readonly onItem?: (r: ItemResult) => void;
+}
+
+export interface CertifyRunResult {
+  readonly report: CertificationReport;
+  readonly jsonFile: string;
+  readonly htmlFile: string;
+}
+
+/** Runs every check against the context, judges by §7, and writes report.json and report.html. */
+export async function certify(o: CertifyRunOptions): Promise<CertifyRunResult> {
+  const report = await runCertification({
+    checks: allChecks(o.ctx.settings),
+    ctx: o.ctx,
+    mode: o.ctx.mode,
+    target: o.target,
+    version: o.version,
+    ...(o.only ? { only: o.only } : {}),
+    ...(o.manual ? { manual: o.manual } : {}),
+    ...(o.strict !== undefined ? { strict: o.strict } : {}),
+    ...(o.onItem ? { onItem: o.onItem } : {}),
+  });
+  mkdirSync(o.reportDir, { recursive: true });
+  const jsonFile = join(o.reportDir, 'report.json');
+  const htmlFile = join(o.reportDir, 'report.html');
+  writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(htmlFile, renderHtmlReport(report));
+  return { report, jsonFile, htmlFile };
+}
+
+const MARK: Record<ItemResult['verdict'], string> = {
+  pass: 'PASS',
+  fail: 'FAIL',
+  error: 'ERROR',
+  'pending-manual': 'MANUAL',
+  'not-applicable': 'N/A',
+};
+
+/** One line per item for the console: verdict, id, class, title and the key evidence. */
+export function summaryLine(i: ItemResult): string {
+  const key =
+    i.verdict === 'pass' || i.verdict === 'fail' || i.verdict === 'error'
+      ? (i.evidence.find((e) => e.startsWith('FAILED')) ?? i.evidence[0] ?? '')
+      : i.automated
+        ? (i.evidence.find((e) => e.startsWith('NOT MEASURED')) ?? i.evidence[0] ?? '')
+        : '';
+  const short = key.length > 140 ? `${key.slice(0, 137)}…` : key;
+  return `${MARK[i.verdict].padEnd(6)} ${i.id.padEnd(8)} ${i.class.padEnd(11)} ${i.title}${short ? ` — ${short}` : ''}`;
+}
