@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import pino, { type Logger } from 'pino';
 import { CentralClient } from '../clients/central/client.js';
+import { httpsFetch } from '../clients/central/https-fetch.js';
 import { createHsmClient } from '../clients/hsm/client.js';
 import { parseEndpoint } from '../clients/hsm/endpoint.js';
 import type { CipherMachine } from '../clients/hsm/types.js';
@@ -56,6 +57,7 @@ export class Agent {
   private readonly sender: OutboxSender | undefined;
   private api: ApiServer | undefined;
   private ownsHsm = false;
+  private closeCentralFetch: (() => void) | undefined;
   apiUrl: string | undefined;
 
   constructor(private readonly opts: AgentOptions) {
@@ -138,12 +140,18 @@ export class Agent {
 
   private buildCentral(config: AgentConfig): CentralClient | undefined {
     if (!config.central) return undefined;
+    // With a CA file, HTTPS to the central service is checked against that CA (a private PKI).
+    const custom = config.central.caFile
+      ? httpsFetch({ ca: readFileSync(config.central.caFile) })
+      : undefined;
+    this.closeCentralFetch = custom ? () => custom.close() : undefined;
     return new CentralClient({
       url: config.central.url,
       appId: config.central.appId,
       appSecret: config.central.appSecret,
       termId: config.terminal.terminalCode,
       timeoutMs: config.central.timeoutMs,
+      ...(custom ? { fetch: custom.fetch } : {}),
     });
   }
 
@@ -191,6 +199,7 @@ export class Agent {
     await this.scanners.stop();
     await this.sender?.stop();
     if (this.ownsHsm) await this.hsm?.close();
+    this.closeCentralFetch?.();
     this.admin.close();
     this.db.close();
   }

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CentralClient } from '../clients/central/client.js';
+import { httpsFetch } from '../clients/central/https-fetch.js';
 import { createHsmClient } from '../clients/hsm/client.js';
 import { formatEndpoint } from '../clients/hsm/endpoint.js';
 import type { CipherMachine } from '../clients/hsm/types.js';
@@ -15,7 +16,6 @@ import { CentralCluster, HOSPITAL_APP, MONITOR_APP } from './embedded/central-cl
 import { embeddedBackup, embeddedFaults } from './embedded/faults.js';
 import { Hospital, STATIONS } from './embedded/hospital.js';
 import { EmbeddedMachines } from './embedded/machines.js';
-import { httpsFetch } from './net/https-fetch.js';
 import { resolveSettings } from './settings.js';
 import { testPki } from './tls-material.js';
 

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CentralClient } from '../clients/central/client.js';
+import { errorCodeOf, httpsFetch, requestJson } from '../clients/central/https-fetch.js';
 import { createHsmClient } from '../clients/hsm/client.js';
 import { parseEndpoint } from '../clients/hsm/endpoint.js';
 import { driverRegistry, isDriverName } from '../devices/drivers/registry.js';
@@ -7,7 +8,6 @@ import { openPort } from '../devices/session/open-port.js';
 import { queryMonitor } from './central/monitor.js';
 import type { CertifyContext, TerminalReport } from './context.js';
 import { CertifyError } from './errors.js';
-import { errorCodeOf, httpsFetch, requestJson } from './net/https-fetch.js';
 import { resolveSettings } from './settings.js';
 import { loadTargetConfig, type TargetConfig } from './target/config.js';
 import { type askOperator, targetFaults } from './target/faults.js';

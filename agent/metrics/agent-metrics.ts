@@ -21,7 +21,7 @@ export class AgentMetrics {
   }
 
   countVerdict(v: Verdict): void {
-    const reason = v.verdict === 'VALID' ? 'ok' : v.reason;
+    const reason = v.verdict === 'VALID' ? (v.degraded ? 'ok-degraded' : 'ok') : v.reason;
     this.verdicts.inc({ verdict: v.verdict, reason, verifier: v.by });
   }
 

@@ -1,12 +1,12 @@
 import { randomInt } from 'node:crypto';
-import { CertifyError } from '../errors.js';
 import {
   errorCodeOf,
   type FetchHandle,
   httpsFetch,
   type JsonReply,
   requestJson,
-} from '../net/https-fetch.js';
+} from '../../clients/central/https-fetch.js';
+import { CertifyError } from '../errors.js';
 
 export interface LoginReply {
   readonly status: number;

@@ -1,6 +1,6 @@
+import { errorCodeOf, requestJson } from '../../clients/central/https-fetch.js';
 import type { CentralAccess, FaultControl } from '../context.js';
 import { CertifyError } from '../errors.js';
-import { errorCodeOf, requestJson } from '../net/https-fetch.js';
 import type { CentralCluster } from './central-cluster.js';
 import type { EmbeddedMachines } from './machines.js';
 

@@ -1,8 +1,8 @@
+import { requestJson } from '../../clients/central/https-fetch.js';
 import { TcpDevice } from '../../firmware-sdk/virtual/harness/tcp.js';
 import { NativeTerminal } from '../../firmware-sdk/virtual/native/terminal.js';
 import type { Station, StationVerdict, TerminalRoundTrip } from '../context.js';
 import { CertifyError } from '../errors.js';
-import { requestJson } from '../net/https-fetch.js';
 import type { TargetConfig } from './config.js';
 
 interface PublicEvent {
