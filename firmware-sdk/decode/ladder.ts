@@ -1,0 +1,109 @@
+/**
+ * The retry ladder: attempts ordered by cost, each a preprocessing of the grey frame plus one
+ * zxing-cpp pass. `decode` runs them in order and stops at the first read or when the time budget
+ * is spent, so a clean frame costs one cheap pass and only hard frames pay for the rest.
+ * What each step buys, measured on the benchmark corpus, is in README.md.
+ */
+import type { EnginePass } from './engine.js';
+import type { GreyImage } from './image.js';
+import { boxBlur, unsharpBox } from './ops/filter.js';
+import { stretch } from './ops/levels.js';
+import { downscale, resizeBilinear } from './ops/resize.js';
+import { adaptiveThreshold } from './ops/threshold.js';
+
+/** Caches intermediate images shared by several attempts (the half- and double-size frames). */
+export class Workspace {
+  readonly grey: GreyImage;
+  #half: GreyImage | undefined;
+  #double: GreyImage | undefined;
+
+  constructor(grey: GreyImage) {
+    this.grey = grey;
+  }
+
+  /** The frame at half size by 2×2 area averaging. */
+  get half(): GreyImage {
+    this.#half ??= downscale(this.grey, 2);
+    return this.#half;
+  }
+
+  /** The frame at double size, bilinear. */
+  get double(): GreyImage {
+    this.#double ??= resizeBilinear(this.grey, this.grey.width * 2, this.grey.height * 2);
+    return this.#double;
+  }
+}
+
+export interface Attempt {
+  readonly name: string;
+  /** Whether the attempt applies to a frame of this size. */
+  readonly applies: (w: number, h: number) => boolean;
+  /** The image to read and its scale (prepared px per input px) to map positions back. */
+  readonly prepare: (ws: Workspace) => { readonly image: GreyImage; readonly scale: number };
+  readonly pass: EnginePass;
+}
+
+/** zxing-cpp's thorough mode, QR only: local-average binariser, inverted and downscaled retries. */
+const THOROUGH: EnginePass = {
+  tryHarder: true,
+  tryInvert: true,
+  tryDownscale: true,
+  binarizer: 'LocalAverage',
+};
+/** For images we binarised ourselves: threshold at 127 on our 0/255 output. */
+const PREBINARISED: EnginePass = { ...THOROUGH, binarizer: 'FixedThreshold' };
+
+const always = (): boolean => true;
+/** Halving needs the code to keep ≥ ~1.5 px modules: skip frames already small. */
+const halvable = (w: number, h: number): boolean => Math.min(w, h) >= 200;
+/** Doubling is for small frames only (a 2× 1080p frame costs more than the whole budget). */
+const doublable = (w: number, h: number): boolean => w * h <= 640 * 480;
+
+export const LADDER: readonly Attempt[] = [
+  { name: 'zxing', applies: always, prepare: (ws) => ({ image: ws.grey, scale: 1 }), pass: THOROUGH },
+  {
+    // Averaging 2×2 cancels sensor noise and screen moiré; stretching restores low contrast.
+    name: 'half-stretch',
+    applies: halvable,
+    prepare: (ws) => ({ image: stretch(ws.half), scale: 0.5 }),
+    pass: THOROUGH,
+  },
+  {
+    // Cheap deblur: unsharp mask on the half-size frame (radius 2 there ≈ 4 px at full size).
+    name: 'half-sharpen',
+    applies: halvable,
+    prepare: (ws) => ({ image: unsharpBox(ws.half, 2, 2), scale: 0.5 }),
+    pass: THOROUGH,
+  },
+  {
+    // Heavy noise: smooth 3×3, then threshold against a 17×17 local mean (module-sized window).
+    name: 'smooth-adaptive',
+    applies: always,
+    prepare: (ws) => ({ image: adaptiveThreshold(boxBlur(ws.grey, 1), 8), scale: 1 }),
+    pass: PREBINARISED,
+  },
+  {
+    // Full-resolution deblur, for defocus on modules too small to survive halving. (A stronger
+    // radius-3 mask read nothing this one and the half-size masks did not.)
+    name: 'sharpen',
+    applies: always,
+    prepare: (ws) => ({ image: unsharpBox(ws.grey, 2, 1.5), scale: 1 }),
+    pass: THOROUGH,
+  },
+  {
+    // Tiny soft modules (≈2 px): double the resolution, then sharpen, so module edges separate.
+    name: 'double-sharpen',
+    applies: doublable,
+    prepare: (ws) => ({ image: unsharpBox(ws.double, 3, 2), scale: 2 }),
+    pass: THOROUGH,
+  },
+  {
+    // Tiny modules in uneven light: double, then threshold against a local mean.
+    name: 'double-adaptive',
+    applies: doublable,
+    prepare: (ws) => ({ image: adaptiveThreshold(ws.double, 8), scale: 2 }),
+    pass: PREBINARISED,
+  },
+];
+
+export const ATTEMPT_NAMES: readonly string[] = LADDER.map((a) => a.name);
