@@ -7,6 +7,7 @@ import { CentralClient } from '../clients/central/client.js';
 import { createHsmClient, type HsmClient } from '../clients/hsm/client.js';
 import { RawEngine } from '../firmware-sdk/virtual/engines/raw/engine.js';
 import { TcpDevice } from '../firmware-sdk/virtual/harness/tcp.js';
+import { type CameraOptions, cameraDecoder } from '../firmware-sdk/virtual/native/camera-decoder.js';
 import { NativeTerminal } from '../firmware-sdk/virtual/native/terminal.js';
 import { EhcError } from '../protocol/errors.js';
 import { type CentralServiceHandle, startCentralService } from '../sim/central/service.js';
@@ -24,6 +25,11 @@ export interface LabTerminal {
   readonly registered?: boolean;
   /** The wire protocol: our native frames (default) or raw text lines (a plain serial scanner). */
   readonly protocol?: 'native' | 'raw';
+  /**
+   * Native terminals only: read codes through a camera — render, degrade, decode with the real
+   * decoder — instead of passing the payload through.
+   */
+  readonly camera?: CameraOptions;
 }
 
 export interface LabOptions {
@@ -102,7 +108,12 @@ export class Lab {
       const handles = new Map<string, TerminalHandle>();
       for (const t of terminals) {
         const engine =
-          t.protocol === 'raw' ? new RawEngine() : new NativeTerminal({ identity: { serial: `VT-${t.id}` } });
+          t.protocol === 'raw'
+            ? new RawEngine()
+            : new NativeTerminal({
+                identity: { serial: `VT-${t.id}` },
+                ...(t.camera ? { decoder: cameraDecoder(t.camera) } : {}),
+              });
         const device = await TcpDevice.listen(engine);
         cleanup.push(async () => {
           await device.close();
