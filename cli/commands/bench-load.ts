@@ -1,4 +1,114 @@
 // ehc bench load — central service load test, spec §5.3 (issue 4)
+import { writeFileSync } from 'node:fs';
+import { Option } from 'commander';
+import { forkLoadPeer, type LoadPeer, runLoadPeerChild } from '../../bench/load/peer.js';
+import { formatLoadBench } from '../../bench/load/report.js';
+import { runLoadBench } from '../../bench/load/run.js';
+import { EXIT } from '../output.js';
 import type { CliGroups } from '../types.js';
 
-export function registerBenchLoad(_groups: CliGroups): void {}
+interface Flags {
+  json?: string;
+  duration: string;
+  warmup: string;
+  connections: string;
+  target?: string;
+  appId?: string;
+  appSecret?: string;
+  terminal?: string;
+  db: 'file' | 'memory';
+  servePeer?: boolean;
+  peerLifetime?: string;
+  peerDb?: 'file' | 'memory';
+}
+
+const PEER_FLAG = '--serve-peer';
+
+function num(name: string, v: string, min: number): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}`);
+  return n;
+}
+
+async function startPeer(o: Flags, durationS: number, warmupS: number): Promise<LoadPeer> {
+  const entry = process.argv[1];
+  if (entry === undefined) throw new Error('cannot locate the ehc entry point to start the service');
+  // Long enough that the verify pool (generated just before verification) stays fresh.
+  const lifetimeS = Math.max(60, Math.ceil(4 * (durationS + warmupS)) + 30);
+  return forkLoadPeer(entry, [
+    'bench',
+    'load',
+    PEER_FLAG,
+    '--peer-lifetime',
+    String(lifetimeS),
+    '--peer-db',
+    o.db,
+  ]);
+}
+
+export function registerBenchLoad({ bench }: CliGroups): void {
+  bench
+    .command('load')
+    .description(
+      'load/central: register, generate and verify with 30 users each, vs a no-op endpoint on the same server (spec §5.3)',
+    )
+    .option('--json <file>', 'write the results as JSON')
+    .option('--duration <s>', 'measured seconds per operation (and per baseline)', '10')
+    .option('--warmup <s>', 'unrecorded warm-up seconds before each operation', '1')
+    .option('--connections <n>', 'concurrent users', '30')
+    .option(
+      '--target <url>',
+      'an already running service’s envelope URL (default: start one in a child process)',
+    )
+    .option('--app-id <id>', 'with --target: the app to call as')
+    .option('--app-secret <secret>', 'with --target: its 16-character secret')
+    .option('--terminal <code>', 'with --target: a terminal code registered there')
+    .addOption(
+      new Option('--db <kind>', 'storage of the started service').choices(['file', 'memory']).default('file'),
+    )
+    // The service runs in a child process started as `ehc bench load --serve-peer`.
+    .addOption(new Option(PEER_FLAG, 'internal: run the service under test').hideHelp())
+    .addOption(new Option('--peer-lifetime <s>', 'internal').hideHelp())
+    .addOption(new Option('--peer-db <kind>', 'internal').hideHelp())
+    .action(async (o: Flags) => {
+      if (o.servePeer) {
+        await runLoadPeerChild({
+          lifetimeS: num('--peer-lifetime', o.peerLifetime ?? '60', 1),
+          db: o.peerDb === 'memory' ? 'memory' : 'file',
+        });
+        return;
+      }
+      const durationS = num('--duration', o.duration, 1);
+      const warmupS = num('--warmup', o.warmup, 0);
+      const connections = Math.floor(num('--connections', o.connections, 1));
+      let peer: LoadPeer | undefined;
+      if (o.target === undefined) {
+        peer = await startPeer(o, durationS, warmupS);
+      } else if (o.appId === undefined || o.appSecret === undefined || o.terminal === undefined) {
+        process.stderr.write('ehc bench load: --target needs --app-id, --app-secret and --terminal\n');
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      try {
+        const target = peer ?? {
+          url: o.target!,
+          noopUrl: new URL('/noop', o.target!).toString(),
+          appId: o.appId!,
+          appSecret: o.appSecret!,
+          terminalCode: o.terminal!,
+        };
+        const result = await runLoadBench({
+          target,
+          durationS,
+          warmupS,
+          connections,
+          onProgress: (line) => process.stderr.write(`${line}\n`),
+        });
+        if (o.json !== undefined) writeFileSync(o.json, `${JSON.stringify(result, null, 2)}\n`);
+        process.stdout.write(`${formatLoadBench(result)}\n`);
+        process.exitCode = EXIT.ok;
+      } finally {
+        await peer?.stop();
+      }
+    });
+}

@@ -1,4 +1,141 @@
 // ehc sim central — the central EHC service (issue 4)
+import { readFileSync } from 'node:fs';
+import { Option } from 'commander';
+import { createHsmClient } from '../../clients/hsm/client.js';
+import { parseEndpoint } from '../../clients/hsm/endpoint.js';
+import type { HsmClientTls } from '../../clients/hsm/types.js';
+import { isEhcError } from '../../protocol/errors.js';
+import {
+  type CentralConfig,
+  createCentralLogger,
+  DEFAULT_CENTRAL_CONFIG,
+  loadCentralConfig,
+  startCentralService,
+} from '../../sim/central/index.js';
+import { EXIT } from '../output.js';
 import type { CliGroups } from '../types.js';
 
-export function registerCentral(_groups: CliGroups): void {}
+interface Flags {
+  port: string;
+  host: string;
+  hsm: string;
+  db: string;
+  config?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  hsmTlsCert?: string;
+  hsmTlsKey?: string;
+  hsmTlsCa?: string;
+  logLevel?: CentralConfig['log']['level'];
+}
+
+/** Usage and environment errors: message on stderr, exit 2. */
+class UsageError extends Error {}
+
+function read(file: string, what: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`cannot read ${what}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+}
+
+function serverTls(o: Flags): { cert: Buffer; key: Buffer } | undefined {
+  if (o.tlsCert === undefined && o.tlsKey === undefined) return undefined;
+  if (o.tlsCert === undefined || o.tlsKey === undefined)
+    throw new UsageError('HTTPS needs --tls-cert and --tls-key');
+  return { cert: read(o.tlsCert, '--tls-cert'), key: read(o.tlsKey, '--tls-key') };
+}
+
+function hsmTls(o: Flags): HsmClientTls | undefined {
+  const given = [o.hsmTlsCert, o.hsmTlsKey, o.hsmTlsCa].filter((x) => x !== undefined).length;
+  if (given === 0) return undefined;
+  if (given !== 3)
+    throw new UsageError('cipher-machine TLS needs --hsm-tls-cert, --hsm-tls-key and --hsm-tls-ca');
+  return {
+    cert: read(o.hsmTlsCert!, '--hsm-tls-cert'),
+    key: read(o.hsmTlsKey!, '--hsm-tls-key'),
+    ca: read(o.hsmTlsCa!, '--hsm-tls-ca'),
+  };
+}
+
+async function runCentral(o: Flags): Promise<void> {
+  const port = Number(o.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError('--port must be 0–65535');
+  const base = o.config === undefined ? DEFAULT_CENTRAL_CONFIG : loadCentralConfig(o.config);
+  const config: CentralConfig = o.logLevel === undefined ? base : { ...base, log: { level: o.logLevel } };
+  const tls = serverTls(o);
+  const hsmTlsOptions = hsmTls(o);
+  const logger = createCentralLogger(config.log.level);
+  const hsm = createHsmClient({
+    endpoints: o.hsm.split(',').map((e) => parseEndpoint(e.trim())),
+    timeoutMs: config.hsmTimeoutMs,
+    ...(hsmTlsOptions === undefined ? {} : { tls: hsmTlsOptions }),
+  });
+  let service: Awaited<ReturnType<typeof startCentralService>>;
+  try {
+    service = await startCentralService({
+      hsm,
+      config,
+      db: o.db,
+      host: o.host,
+      port,
+      logger,
+      ...(tls === undefined ? {} : { tls }),
+    });
+  } catch (e) {
+    await hsm.close();
+    throw e;
+  }
+  if (config.apps.length === 0)
+    logger.warn('no apps configured: every request will be refused (see --config)');
+  logger.info(
+    { url: service.url, hsm: o.hsm, db: o.db, apps: config.apps.length, terminals: config.terminals.length },
+    'ready',
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await service.close();
+  await hsm.close();
+  logger.info('stopped');
+  logger.flush();
+  process.exitCode = EXIT.ok;
+}
+
+export function registerCentral({ sim }: CliGroups): void {
+  sim
+    .command('central')
+    .description('run the central EHC service (card-management platform) until SIGTERM')
+    .requiredOption('--port <n>', 'HTTP(S) port (0 = any free port, logged in the ready line)')
+    .requiredOption('--hsm <host:port>', 'cipher machine address; primary,standby… for failover')
+    .requiredOption('--db <file>', 'SQLite file (WAL), or :memory:')
+    .option('--config <file>', 'JSON configuration: apps, terminals, windows (config/central.example.json)')
+    .option('--host <addr>', 'listen address', '127.0.0.1')
+    .option('--tls-cert <file>', 'PEM server certificate (enables HTTPS)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--hsm-tls-cert <file>', 'PEM client certificate for the cipher machine')
+    .option('--hsm-tls-key <file>', 'PEM key for --hsm-tls-cert')
+    .option('--hsm-tls-ca <file>', 'PEM CA that signed the cipher machine’s certificate')
+    .addOption(
+      new Option('--log-level <level>', 'pino level (overrides the configuration)').choices([
+        'fatal',
+        'error',
+        'warn',
+        'info',
+        'debug',
+        'trace',
+        'silent',
+      ]),
+    )
+    .action(async (o: Flags) => {
+      try {
+        await runCentral(o);
+      } catch (e) {
+        if (!(e instanceof UsageError) && !isEhcError(e)) throw e;
+        process.stderr.write(`ehc sim central: ${e.message}\n`);
+        process.exitCode = EXIT.usage;
+      }
+    });
+}

@@ -1,0 +1,117 @@
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHsmClient } from '../../clients/hsm/client.js';
+import { createCentralLogger, parseCentralConfig, startCentralService } from '../../sim/central/index.js';
+import { generateKeys } from '../../sim/cipher-machine/keygen.js';
+import { CipherMachineServer } from '../../sim/cipher-machine/server.js';
+import type { LoadCredentials } from './workload.js';
+
+/** The service under load, running in another process: where to send requests and as whom. */
+export interface LoadPeer extends LoadCredentials {
+  /** The envelope endpoint. */
+  readonly url: string;
+  /** The no-op baseline endpoint on the same server. */
+  readonly noopUrl: string;
+  stop(): Promise<void>;
+}
+
+interface ReadyMessage extends LoadCredentials {
+  readonly type: 'ready';
+  readonly url: string;
+  readonly origin: string;
+}
+
+const isReady = (m: unknown): m is ReadyMessage =>
+  typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready';
+
+export interface PeerSettings {
+  /** Dynamic-code lifetime of the service under test, s (long enough for the pool to stay fresh). */
+  readonly lifetimeS: number;
+  /** SQLite file in a temporary directory (default) or `:memory:`. */
+  readonly db: 'file' | 'memory';
+}
+
+/**
+ * The child's main (`ehc bench load --serve-peer`): a soft cipher machine, its client and the
+ * central service (SQLite in WAL mode, pino at warn) in this process; reports over IPC, runs
+ * until the parent disconnects or sends SIGTERM, then cleans up.
+ */
+export async function runLoadPeerChild(settings: PeerSettings): Promise<void> {
+  if (process.send === undefined) throw new Error('the load-test peer must be started by `ehc bench load`');
+  const dir = mkdtempSync(join(tmpdir(), 'ehc-bench-load-'));
+  const keys = generateKeys();
+  const machine = await CipherMachineServer.start({ keys, lifetimeS: settings.lifetimeS });
+  const hsm = createHsmClient({ endpoints: [machine.address()], timeoutMs: 2_000, poolSize: 2 });
+  const cred: LoadCredentials = {
+    appId: 'BENCH-APP',
+    appSecret: randomBytes(8).toString('hex'),
+    terminalCode: 'BENCH-TERM',
+  };
+  const service = await startCentralService({
+    hsm,
+    db: settings.db === 'memory' ? ':memory:' : join(dir, 'central.db'),
+    config: parseCentralConfig({
+      apps: [{ appId: cred.appId, appSecret: cred.appSecret }],
+      terminals: [{ terminalCode: cred.terminalCode }],
+      validity: { lifetimeS: settings.lifetimeS, skewS: 5 },
+      hsmTimeoutMs: 2_000,
+      replayCacheMaxEntries: 10_000_000,
+      log: { level: 'warn' },
+    }),
+    logger: createCentralLogger('warn'),
+  });
+  const stopped = new Promise<void>((resolve) => {
+    process.once('disconnect', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  process.send({ type: 'ready', url: service.url, origin: service.origin, ...cred } satisfies ReadyMessage);
+  await stopped;
+  await service.close();
+  await hsm.close();
+  await machine.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/** Forks `entry args…` (the `ehc` CLI with its hidden peer flag) and waits for its ready message. */
+export function forkLoadPeer(
+  entry: string,
+  args: readonly string[],
+  startTimeoutMs = 60_000,
+): Promise<LoadPeer> {
+  const child = fork(entry, [...args], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('the load-test service did not start in time'));
+    }, startTimeoutMs);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the load-test service exited early (code ${code})`));
+    });
+    child.on('message', (m) => {
+      if (!isReady(m)) return;
+      clearTimeout(timer);
+      resolve({
+        url: m.url,
+        noopUrl: `${m.origin}/noop`,
+        appId: m.appId,
+        appSecret: m.appSecret,
+        terminalCode: m.terminalCode,
+        stop: async () => {
+          if (child.connected) child.disconnect();
+          const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+          await exited;
+          clearTimeout(t);
+        },
+      });
+    });
+  });
+}

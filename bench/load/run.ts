@@ -1,0 +1,198 @@
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { type Judgement, type PhaseStats, runPhase } from './phase.js';
+import { type LoadCredentials, LoadWorkload } from './workload.js';
+
+/** Where the load goes: the envelope endpoint, the no-op endpoint, and as whom. */
+export interface LoadTarget extends LoadCredentials {
+  readonly url: string;
+  readonly noopUrl: string;
+}
+
+export interface LoadBenchOptions {
+  readonly target: LoadTarget;
+  /** Measured seconds per operation and per baseline (default 10). */
+  readonly durationS: number;
+  /** Unrecorded warm-up seconds before each operation (default 1). */
+  readonly warmupS: number;
+  /** Concurrent users (spec §5.3: 30). */
+  readonly connections: number;
+  readonly onProgress?: (line: string) => void;
+}
+
+export type OperationName = 'register' | 'generate' | 'verify';
+
+export interface OperationResult {
+  readonly tps: number;
+  readonly p50Ms: number;
+  readonly p95Ms: number;
+  readonly p99Ms: number;
+  readonly maxMs: number;
+  readonly meanMs: number;
+  /** 0–1: replies that opened with the success code / all requests. */
+  readonly successRate: number;
+  readonly requests: number;
+  readonly successes: number;
+  readonly failures: Readonly<Record<string, number>>;
+  readonly elapsedS: number;
+  /** The no-op endpoint's TPS, measured right before this operation. */
+  readonly baselineTps: number;
+  readonly baselineP99Ms: number;
+  /** tps / baselineTps: the share of the bare HTTP throughput the operation keeps. */
+  readonly ratioToBaseline: number;
+  /** Our target on this machine (≥ 3,000 TPS, ≥ 1,500 for register; p99 ≤ 30 ms; 100 %). */
+  readonly meetsTarget: boolean;
+  /** Spec §5.3: TPS ≥ 30, every transaction ≤ 1 s, 100 % success. */
+  readonly meetsSpec: boolean;
+}
+
+export interface LoadBenchResult {
+  readonly operations: Readonly<Record<OperationName, OperationResult>>;
+  readonly settings: {
+    readonly durationS: number;
+    readonly warmupS: number;
+    readonly connections: number;
+    readonly url: string;
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly node: string;
+    /** 1-minute load average before and after the run: others' work skews the figures. */
+    readonly loadAvgBefore: number;
+    readonly loadAvgAfter: number;
+    readonly startedAt: string;
+  };
+  /**
+   * Dynamic codes generated (untimed) for verification; `stoppedEarly` if the pool ran low and
+   * verification ended before its duration (see `operations.verify.elapsedS`).
+   */
+  readonly verifyPool: { readonly codes: number; readonly stoppedEarly: boolean };
+}
+
+export const TARGETS: Readonly<Record<OperationName, { tps: number; p99Ms: number }>> = {
+  register: { tps: 1_500, p99Ms: 30 },
+  generate: { tps: 3_000, p99Ms: 30 },
+  verify: { tps: 3_000, p99Ms: 30 },
+};
+
+function result(op: OperationName, s: PhaseStats, base: PhaseStats): OperationResult {
+  const t = TARGETS[op];
+  return {
+    tps: s.tps,
+    p50Ms: s.p50Ms,
+    p95Ms: s.p95Ms,
+    p99Ms: s.p99Ms,
+    maxMs: s.maxMs,
+    meanMs: s.meanMs,
+    successRate: s.successRate,
+    requests: s.requests,
+    successes: s.successes,
+    failures: s.failures,
+    elapsedS: s.elapsedS,
+    baselineTps: base.tps,
+    baselineP99Ms: base.p99Ms,
+    ratioToBaseline: base.tps === 0 ? 0 : Number((s.tps / base.tps).toFixed(3)),
+    meetsTarget: s.tps >= t.tps && s.p99Ms <= t.p99Ms && s.successRate === 1,
+    meetsSpec: s.tps >= 30 && s.maxMs <= 1000 && s.successRate === 1,
+  };
+}
+
+/**
+ * Spec §5.3 load test: registration, dynamic-code generation and verification, each with
+ * `connections` concurrent users for `durationS`, each preceded by the no-op baseline on the same
+ * server for the same time (so every ratio compares figures measured seconds apart on a shared
+ * machine). Registration creates the cards that generation uses; verification uses a pool of
+ * fresh dynamic codes generated (untimed) just before it, one code per request.
+ */
+export async function runLoadBench(o: LoadBenchOptions): Promise<LoadBenchResult> {
+  const w = new LoadWorkload(o.target);
+  const say = o.onProgress ?? (() => {});
+  const loadAvgBefore = loadavg()[0] ?? 0;
+  const startedAt = new Date().toISOString();
+  const timed = (
+    url: string,
+    nextBody: () => string,
+    judge: (body: string) => Judgement,
+    durationS: number,
+  ) => runPhase({ url, connections: o.connections, durationS, nextBody, judge });
+  const baseline = async (before: string): Promise<PhaseStats> => {
+    say(`baseline (no-op) before ${before}: ${o.durationS} s`);
+    return timed(o.target.noopUrl, w.noopBody, w.judgeNoop, o.durationS);
+  };
+
+  const baseRegister = await baseline('register');
+  say(`register: ${o.warmupS} s warm-up, ${o.durationS} s measured`);
+  if (o.warmupS > 0) await timed(o.target.url, w.registerBody, w.judgeRegister, o.warmupS);
+  const register = await timed(o.target.url, w.registerBody, w.judgeRegister, o.durationS);
+  if (w.cards.length === 0) throw new Error('registration produced no cards: cannot generate codes');
+
+  const baseGenerate = await baseline('generate');
+  say(`generate: ${o.warmupS} s warm-up, ${o.durationS} s measured (${w.cards.length} cards)`);
+  if (o.warmupS > 0) await timed(o.target.url, w.generateBody, w.judgeGenerate, o.warmupS);
+  const generate = await timed(o.target.url, w.generateBody, w.judgeGenerate, o.durationS);
+
+  const baseVerify = await baseline('verify');
+  // Fresh codes for verification, one per request: twice what generation managed in the same
+  // time (verification may run faster). Should the pool still run low, the phase ends early
+  // (its TPS is over the time it ran) rather than send a used code.
+  w.dropPool();
+  const need = Math.ceil(Math.max(generate.tps, 1500) * (o.durationS + o.warmupS) * 2);
+  say(`verify: generating a pool of ${need} dynamic codes (untimed)`);
+  // Duplicates (the same card twice in one second gives the same code) only shrink a round's
+  // yield; a few cards just take a few seconds more. Give up only if nothing new comes for 5 s.
+  let lastProgress = performance.now();
+  while (w.poolSize < need) {
+    const before = w.poolSize;
+    const fill = await runPhase({
+      url: o.target.url,
+      connections: o.connections,
+      amount: need - w.poolSize,
+      nextBody: w.generateBody,
+      judge: w.judgeGenerate,
+    });
+    if (w.poolSize > before) lastProgress = performance.now();
+    else if (performance.now() - lastProgress > 5_000) {
+      const why = Object.entries(fill.failures)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(', ');
+      throw new Error(
+        `generation makes no new codes (${why || 'duplicates only'}): cannot fill the verify pool`,
+      );
+    }
+  }
+  const poolCodes = w.poolSize;
+  say(`verify: ${o.warmupS} s warm-up, ${o.durationS} s measured`);
+  const verifyPhase = (durationS: number) =>
+    runPhase({
+      url: o.target.url,
+      connections: o.connections,
+      durationS,
+      nextBody: w.verifyBody,
+      judge: w.judgeVerify,
+      stopWhen: () => w.poolSize < 2 * o.connections,
+    });
+  if (o.warmupS > 0) await verifyPhase(o.warmupS);
+  const verify = await verifyPhase(o.durationS);
+
+  return {
+    operations: {
+      register: result('register', register, baseRegister),
+      generate: result('generate', generate, baseGenerate),
+      verify: result('verify', verify, baseVerify),
+    },
+    settings: {
+      durationS: o.durationS,
+      warmupS: o.warmupS,
+      connections: o.connections,
+      url: o.target.url,
+      cpus: availableParallelism(),
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      loadAvgBefore: Number(loadAvgBefore.toFixed(2)),
+      loadAvgAfter: Number((loadavg()[0] ?? 0).toFixed(2)),
+      startedAt,
+    },
+    verifyPool: {
+      codes: poolCodes,
+      stoppedEarly: verify.elapsedS < o.durationS * 0.95,
+    },
+  };
+}

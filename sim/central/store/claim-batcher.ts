@@ -1,0 +1,48 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from './sqlite.js';
+import type { CodeClaim } from './types.js';
+
+/**
+ * Group commit for code claims. Claims made during one turn of the event loop (the replies of a
+ * burst of cipher-machine checks arrive together) are written in one transaction at the end of
+ * that turn, instead of one commit — and one WAL append — each. Every claim is still its own
+ * `INSERT … ON CONFLICT DO NOTHING`, run one after the other inside the transaction, so of two
+ * claims of the same code (in one batch or not) exactly one reports `true`. A claim's promise
+ * settles only once its transaction has committed; if the transaction fails, every claim in it
+ * rejects (and none was recorded).
+ */
+export class ClaimBatcher {
+  private pending: { claim: CodeClaim; resolve: (first: boolean) => void; reject: (e: unknown) => void }[] =
+    [];
+  private readonly runBatch: (claims: readonly CodeClaim[]) => boolean[];
+
+  constructor(db: Db, insert: Statement) {
+    this.runBatch = db.transaction((claims: readonly CodeClaim[]) =>
+      claims.map(
+        (c) => insert.run(c.generatedMs, c.ehcId, c.validity, c.usedMs, c.terminalCode).changes === 1,
+      ),
+    );
+  }
+
+  claim(claim: CodeClaim): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ claim, resolve, reject });
+      if (this.pending.length === 1) setImmediate(this.flush);
+    });
+  }
+
+  /** Writes every pending claim now (also called before the database closes). */
+  readonly flush = (): void => {
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    let results: boolean[];
+    try {
+      results = this.runBatch(batch.map((b) => b.claim));
+    } catch (e) {
+      for (const b of batch) b.reject(e);
+      return;
+    }
+    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i] === true);
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * The central data schema, as ordered migrations (scope `central`). A migration is applied once,
+ * in a transaction; never edit a released one — add the next version.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly sql: string;
+}
+
+export const CENTRAL_SCOPE = 'central';
+
+export const CENTRAL_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE cards (
+        ehc_id        TEXT PRIMARY KEY,
+        -- 256 random bits from the CSPRNG: unique without an index to maintain on every insert.
+        main_index_id TEXT NOT NULL,
+        register_no   TEXT NOT NULL UNIQUE,
+        app_id        TEXT NOT NULL,
+        id_type       TEXT NOT NULL,
+        id_no         TEXT NOT NULL,
+        name          TEXT NOT NULL,
+        gender        TEXT NOT NULL,
+        birthday      TEXT NOT NULL,
+        cellphone     TEXT NOT NULL,
+        details       TEXT NOT NULL,
+        status        TEXT NOT NULL CHECK (status IN ('active', 'closed')),
+        registered_ms INTEGER NOT NULL,
+        closed_ms     INTEGER,
+        revoke_no     TEXT,
+        UNIQUE (id_type, id_no)
+      );
+      -- Keyed by generation time first: a code's generation time is what its validity block
+      -- decrypts to, so (generated_ms, ehc_id, validity) is unique exactly when the code is, and
+      -- inserts land on the newest pages (few dirty pages per commit, cheap checkpoints) while
+      -- pruning is a range delete on the key.
+      CREATE TABLE used_codes (
+        generated_ms  INTEGER NOT NULL,
+        ehc_id        TEXT NOT NULL,
+        validity      TEXT NOT NULL,
+        used_ms       INTEGER NOT NULL,
+        terminal_code TEXT NOT NULL,
+        PRIMARY KEY (generated_ms, ehc_id, validity)
+      ) WITHOUT ROWID;
+      CREATE TABLE use_records (
+        seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+        record_id       TEXT NOT NULL UNIQUE,
+        ehc_id          TEXT NOT NULL,
+        code_kind       TEXT,
+        med_step_code   TEXT NOT NULL,
+        terminal_code   TEXT NOT NULL,
+        channel_code    TEXT NOT NULL,
+        use_time        TEXT NOT NULL,
+        org_code        TEXT,
+        app_id          TEXT NOT NULL,
+        received_ms     INTEGER NOT NULL
+      );
+      CREATE INDEX use_records_ehc ON use_records (ehc_id, seq);
+      CREATE INDEX use_records_terminal ON use_records (terminal_code, seq);
+      CREATE TABLE terminals (
+        terminal_code TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        org_code      TEXT NOT NULL,
+        enabled       INTEGER NOT NULL CHECK (enabled IN (0, 1))
+      );
+    `,
+  },
+];
+
+/** The tables `restore` copies, in an order that respects no foreign keys (there are none). */
+export const CENTRAL_TABLES = ['cards', 'used_codes', 'use_records', 'terminals'] as const;

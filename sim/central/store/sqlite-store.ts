@@ -1,0 +1,295 @@
+import { existsSync } from 'node:fs';
+import type { Statement } from 'better-sqlite3';
+import { CentralSetupError } from '../errors.js';
+import { WalCheckpointer } from './checkpointer.js';
+import { ClaimBatcher } from './claim-batcher.js';
+import {
+  type CardRow,
+  cardFromRow,
+  cardToRow,
+  type TerminalRow,
+  terminalFromRow,
+  type UseRecordRow,
+  useRecordFromRow,
+} from './rows.js';
+import { CENTRAL_MIGRATIONS, CENTRAL_SCOPE, CENTRAL_TABLES } from './schema.js';
+import { type Db, migrate, openCentralDatabase, schemaVersion } from './sqlite.js';
+import type {
+  CardRecord,
+  CentralStore,
+  CloseCardResult,
+  CodeClaim,
+  InsertCardResult,
+  InsertUseRecordsResult,
+  StoreCounts,
+  StoredUseRecord,
+  TerminalRecord,
+  UseRecord,
+  UseRecordQuery,
+} from './types.js';
+
+export interface StoreOpenOptions {
+  /** Worker-thread WAL checkpoints every this many ms (default 1000); 0 = SQLite's own. */
+  readonly checkpointIntervalMs?: number;
+  readonly onCheckpointError?: (info: { name?: string; code?: string }) => void;
+}
+
+const CARD_COLUMNS =
+  'ehc_id, main_index_id, register_no, app_id, id_type, id_no, name, gender, birthday, cellphone, details, status, registered_ms, closed_ms, revoke_no';
+const USE_COLUMNS =
+  'seq, record_id, ehc_id, code_kind, med_step_code, terminal_code, channel_code, use_time, org_code, app_id, received_ms';
+
+/**
+ * `CentralStore` on SQLite (better-sqlite3, WAL). Every statement is prepared once here; the
+ * check-and-set operations are single statements (INSERT … ON CONFLICT DO NOTHING, conditional
+ * UPDATE), so they stay atomic however many requests the server handles at once.
+ */
+export class SqliteCentralStore implements CentralStore {
+  private readonly s: ReturnType<typeof prepare>;
+  private readonly insertBatch: (records: readonly UseRecord[], appId: string, at: number) => number;
+  private closed = false;
+  private checkpointer: WalCheckpointer | undefined;
+  private readonly claims: ClaimBatcher;
+  /** Registered terminals by code (positive entries only: unknown codes always ask the table). */
+  private readonly terminalCache = new Map<string, TerminalRecord>();
+
+  constructor(private readonly db: Db) {
+    migrate(db, CENTRAL_SCOPE, CENTRAL_MIGRATIONS);
+    this.s = prepare(db);
+    this.claims = new ClaimBatcher(db, this.s.claim);
+    const insertUse = this.s.insertUse;
+    this.insertBatch = db.transaction((records: readonly UseRecord[], appId: string, at: number) => {
+      let stored = 0;
+      for (const r of records) {
+        stored += insertUse.run(
+          r.recordId,
+          r.ehcId,
+          r.codeKind ?? null,
+          r.medStepCode,
+          r.terminalCode,
+          r.channelCode,
+          r.useTime,
+          r.orgCode ?? null,
+          appId,
+          at,
+        ).changes;
+      }
+      return stored;
+    });
+  }
+
+  /**
+   * Opens (creating and migrating) the database at `file` (`:memory:` for a throwaway one). A
+   * file database gets its WAL checkpoints from a worker thread (see checkpointer.ts).
+   */
+  static open(file: string, opts: StoreOpenOptions = {}): SqliteCentralStore {
+    const db = openCentralDatabase(file);
+    let store: SqliteCentralStore;
+    try {
+      store = new SqliteCentralStore(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    if (file !== ':memory:' && opts.checkpointIntervalMs !== 0) {
+      db.pragma('wal_autocheckpoint = 0');
+      store.checkpointer = WalCheckpointer.start({
+        file,
+        ...(opts.checkpointIntervalMs === undefined ? {} : { intervalMs: opts.checkpointIntervalMs }),
+        ...(opts.onCheckpointError === undefined ? {} : { onError: opts.onCheckpointError }),
+        onExit: () => {
+          if (!store.closed) db.pragma('wal_autocheckpoint = 1000');
+        },
+      });
+    }
+    return store;
+  }
+
+  async insertCard(card: CardRecord): Promise<InsertCardResult> {
+    if (this.s.insertCard.run(cardToRow(card)).changes === 1) return { inserted: true };
+    const existing =
+      (this.s.cardByRegisterNo.get(card.registerNo) as CardRow | undefined) ??
+      (this.s.cardByPerson.get(card.idType, card.idNo) as CardRow | undefined) ??
+      (this.s.cardByEhcId.get(card.ehcId) as CardRow | undefined);
+    if (existing === undefined) throw new Error('card insert conflicted with no visible row');
+    return { inserted: false, existing: cardFromRow(existing) };
+  }
+
+  async findCardByEhcId(ehcId: string): Promise<CardRecord | undefined> {
+    const r = this.s.cardByEhcId.get(ehcId) as CardRow | undefined;
+    return r === undefined ? undefined : cardFromRow(r);
+  }
+
+  async findCardByPerson(idType: string, idNo: string): Promise<CardRecord | undefined> {
+    const r = this.s.cardByPerson.get(idType, idNo) as CardRow | undefined;
+    return r === undefined ? undefined : cardFromRow(r);
+  }
+
+  async findCardByRegisterNo(registerNo: string): Promise<CardRecord | undefined> {
+    const r = this.s.cardByRegisterNo.get(registerNo) as CardRow | undefined;
+    return r === undefined ? undefined : cardFromRow(r);
+  }
+
+  async closeCard(ehcId: string, revokeNo: string, closedMs: number): Promise<CloseCardResult> {
+    if (this.s.closeCard.run(closedMs, revokeNo, ehcId).changes === 1) return 'closed';
+    return this.s.cardByEhcId.get(ehcId) === undefined ? 'unknown' : 'already-closed';
+  }
+
+  claimCode(c: CodeClaim): Promise<boolean> {
+    return this.claims.claim(c);
+  }
+
+  async pruneUsedCodes(generatedBeforeMs: number): Promise<number> {
+    return this.s.prune.run(generatedBeforeMs).changes;
+  }
+
+  async oldestUsedCodeMs(): Promise<number | undefined> {
+    const v = this.s.oldestUsed.get();
+    return typeof v === 'number' ? v : undefined;
+  }
+
+  async insertUseRecords(
+    records: readonly UseRecord[],
+    appId: string,
+    receivedMs: number,
+  ): Promise<InsertUseRecordsResult> {
+    const stored = this.insertBatch(records, appId, receivedMs);
+    return { stored, duplicates: records.length - stored };
+  }
+
+  async queryUseRecords(q: UseRecordQuery): Promise<readonly StoredUseRecord[]> {
+    const after = q.afterSeq ?? 0;
+    let rows: unknown[];
+    if (q.ehcId !== undefined && q.terminalCode !== undefined) {
+      rows = this.s.useByBoth.all(q.ehcId, q.terminalCode, after, q.limit);
+    } else if (q.ehcId !== undefined) {
+      rows = this.s.useByEhc.all(q.ehcId, after, q.limit);
+    } else if (q.terminalCode !== undefined) {
+      rows = this.s.useByTerminal.all(q.terminalCode, after, q.limit);
+    } else {
+      rows = this.s.useAll.all(after, q.limit);
+    }
+    return (rows as UseRecordRow[]).map(useRecordFromRow);
+  }
+
+  async upsertTerminal(t: TerminalRecord): Promise<void> {
+    this.s.upsertTerminal.run(t.terminalCode, t.name, t.orgCode, t.enabled ? 1 : 0);
+    this.terminalCache.delete(t.terminalCode);
+  }
+
+  async findTerminal(terminalCode: string): Promise<TerminalRecord | undefined> {
+    const cached = this.terminalCache.get(terminalCode);
+    if (cached !== undefined) return cached;
+    const r = this.s.terminal.get(terminalCode) as TerminalRow | undefined;
+    if (r === undefined) return undefined;
+    const t = terminalFromRow(r);
+    this.terminalCache.set(terminalCode, t);
+    return t;
+  }
+
+  async listTerminals(): Promise<readonly TerminalRecord[]> {
+    return (this.s.terminals.all() as TerminalRow[]).map(terminalFromRow);
+  }
+
+  async counts(): Promise<StoreCounts> {
+    return this.s.counts.get() as StoreCounts;
+  }
+
+  async backup(file: string): Promise<void> {
+    try {
+      await this.db.backup(file);
+    } catch (e) {
+      throw new CentralSetupError('CENTRAL_SETUP_BACKUP', 'backup failed', { cause: e });
+    }
+  }
+
+  async restore(file: string): Promise<void> {
+    if (!existsSync(file)) {
+      throw new CentralSetupError('CENTRAL_SETUP_RESTORE', 'the backup file does not exist');
+    }
+    try {
+      this.db.prepare('ATTACH DATABASE ? AS restore_src').run(file);
+    } catch (e) {
+      throw new CentralSetupError('CENTRAL_SETUP_RESTORE', 'cannot open the backup file', { cause: e });
+    }
+    try {
+      const v = schemaVersion(this.db, CENTRAL_SCOPE, 'restore_src');
+      const ours = schemaVersion(this.db, CENTRAL_SCOPE);
+      if (v !== ours) {
+        throw new CentralSetupError(
+          'CENTRAL_SETUP_RESTORE',
+          `backup has schema version ${v}, this service ${ours}`,
+        );
+      }
+      this.claims.flush();
+      this.terminalCache.clear();
+      this.db.transaction(() => {
+        for (const t of CENTRAL_TABLES) {
+          // Used codes are merged, never rolled back: a code used after the backup was taken
+          // must stay used, or a restore would reopen it for replay.
+          if (t === 'used_codes') {
+            this.db.exec(`INSERT OR IGNORE INTO main.${t} SELECT * FROM restore_src.${t};`);
+          } else {
+            this.db.exec(`DELETE FROM main.${t}; INSERT INTO main.${t} SELECT * FROM restore_src.${t};`);
+          }
+        }
+      })();
+    } catch (e) {
+      if (e instanceof CentralSetupError) throw e;
+      throw new CentralSetupError('CENTRAL_SETUP_RESTORE', 'restore failed', { cause: e });
+    } finally {
+      this.db.exec('DETACH DATABASE restore_src');
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.claims.flush();
+    await this.checkpointer?.close();
+    this.db.close();
+  }
+}
+
+function prepare(db: Db) {
+  const st = (sql: string): Statement => db.prepare(sql);
+  return {
+    insertCard: st(
+      `INSERT INTO cards (${CARD_COLUMNS}) VALUES (@ehc_id, @main_index_id, @register_no, @app_id, @id_type, @id_no, @name, @gender, @birthday, @cellphone, @details, @status, @registered_ms, @closed_ms, @revoke_no) ON CONFLICT DO NOTHING`,
+    ),
+    cardByEhcId: st(`SELECT ${CARD_COLUMNS} FROM cards WHERE ehc_id = ?`),
+    cardByRegisterNo: st(`SELECT ${CARD_COLUMNS} FROM cards WHERE register_no = ?`),
+    cardByPerson: st(`SELECT ${CARD_COLUMNS} FROM cards WHERE id_type = ? AND id_no = ?`),
+    closeCard: st(
+      "UPDATE cards SET status = 'closed', closed_ms = ?, revoke_no = ? WHERE ehc_id = ? AND status = 'active'",
+    ),
+    claim: st(
+      'INSERT INTO used_codes (generated_ms, ehc_id, validity, used_ms, terminal_code) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ),
+    prune: st('DELETE FROM used_codes WHERE generated_ms < ?'),
+    oldestUsed: st('SELECT generated_ms FROM used_codes ORDER BY generated_ms LIMIT 1').pluck(),
+    insertUse: st(
+      'INSERT INTO use_records (record_id, ehc_id, code_kind, med_step_code, terminal_code, channel_code, use_time, org_code, app_id, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(record_id) DO NOTHING',
+    ),
+    useAll: st(`SELECT ${USE_COLUMNS} FROM use_records WHERE seq > ? ORDER BY seq LIMIT ?`),
+    useByEhc: st(`SELECT ${USE_COLUMNS} FROM use_records WHERE ehc_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
+    useByTerminal: st(
+      `SELECT ${USE_COLUMNS} FROM use_records WHERE terminal_code = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    ),
+    useByBoth: st(
+      `SELECT ${USE_COLUMNS} FROM use_records WHERE ehc_id = ? AND terminal_code = ? AND seq > ? ORDER BY seq LIMIT ?`,
+    ),
+    upsertTerminal: st(
+      'INSERT INTO terminals (terminal_code, name, org_code, enabled) VALUES (?, ?, ?, ?) ON CONFLICT(terminal_code) DO UPDATE SET name = excluded.name, org_code = excluded.org_code, enabled = excluded.enabled',
+    ),
+    terminal: st('SELECT terminal_code, name, org_code, enabled FROM terminals WHERE terminal_code = ?'),
+    terminals: st('SELECT terminal_code, name, org_code, enabled FROM terminals ORDER BY terminal_code'),
+    counts: st(
+      `SELECT (SELECT count(*) FROM cards) AS cards,
+              (SELECT count(*) FROM cards WHERE status = 'closed') AS closedCards,
+              (SELECT count(*) FROM used_codes) AS usedCodes,
+              (SELECT count(*) FROM use_records) AS useRecords,
+              (SELECT count(*) FROM terminals) AS terminals`,
+    ),
+  };
+}
