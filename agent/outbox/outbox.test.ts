@@ -73,3 +73,30 @@ describe('outbox', () => {
     expect(store.counts()).toEqual({ pending: 0, delivered: 0, parked: 1 });
   });
 });
+
+describe('outbox batching under a steady stream', () => {
+  it('records arriving while a batch is in flight wait for the next linger instead of going one by one', async () => {
+    const store = new OutboxStore(openDatabase(':memory:'));
+    const batches: number[] = [];
+    const sink: UseRecordSink = {
+      send: async (records) => {
+        batches.push(records.length);
+        await new Promise((r) => setTimeout(r, 5));
+        return { status: 'ok' };
+      },
+    };
+    const sender = new OutboxSender(store, sink, { batchSize: 50, lingerMs: 30 });
+    sender.start();
+    for (let i = 0; i < 40; i++) {
+      store.enqueue(rec(i), Date.now());
+      sender.kick();
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    await new Promise((r) => setTimeout(r, 100));
+    await sender.drained();
+    await sender.stop();
+    expect(batches.reduce((a, b) => a + b, 0)).toBe(40);
+    // ~80 ms of arrivals with a 30 ms linger: a handful of batches, never one per record.
+    expect(batches.length).toBeLessThanOrEqual(8);
+  });
+});

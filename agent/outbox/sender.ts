@@ -97,7 +97,10 @@ export class OutboxSender {
         if (result.status === 'ok') {
           this.store.markDelivered(ids, this.now());
           this.failures = 0;
-          continue;
+          // A full batch means a backlog: keep draining. Otherwise records that arrived during the
+          // send wait for the next linger, so a steady stream goes in batches, not one by one.
+          if (batch.length === this.batchSize) continue;
+          break;
         }
         if (result.status === 'rejected') {
           this.store.markParked(ids, this.now(), result.reason);
@@ -124,7 +127,7 @@ export class OutboxSender {
       for (const w of waiters) w();
       if (!this.stopped) {
         const next = this.store.nextDueAt();
-        if (next !== undefined) this.schedule(Math.max(0, next - this.now()));
+        if (next !== undefined) this.schedule(Math.max(this.lingerMs, next - this.now()));
       }
     }
   }

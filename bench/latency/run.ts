@@ -1,26 +1,49 @@
 import { randomBytes } from 'node:crypto';
-import type { Stage } from '../../agent/types.js';
-import { Lab } from '../../lab/lab.js';
+import { cpus, loadavg } from 'node:os';
+import pino from 'pino';
+import { Agent } from '../../agent/agent.js';
+import { parseAgentConfig } from '../../agent/config/agent-config.js';
+import type { Stage, VerdictEvent } from '../../agent/types.js';
+import { createHsmClient } from '../../clients/hsm/client.js';
+import { RawEngine } from '../../firmware-sdk/virtual/engines/raw/engine.js';
+import { TcpDevice } from '../../firmware-sdk/virtual/harness/tcp.js';
+import { NativeTerminal } from '../../firmware-sdk/virtual/native/terminal.js';
+import { EhcError } from '../../protocol/errors.js';
 import { nowMs, type Summary, summarize } from '../common/samples.js';
+import { startPeerServices } from '../load/peer.js';
 import { measureCipherMachine, measureTransport } from './baselines.js';
 
 /**
- * `latency/scan-to-verify`: a virtual scanner → the agent → the soft cipher machine, all on
- * loopback, one scan at a time; per-stage latency from the pipeline, end to end from the moment
- * the scanner sends to the verdict event; and in the same run the two baselines the agent cannot
- * go below: the bare transport and the bare cipher-machine round trip.
+ * `latency/scan-to-verify`: a virtual scanner → the agent → the soft cipher machine on loopback,
+ * one scan at a time; per-stage latency from the pipeline, end to end from the moment the
+ * scanner sends to the verdict event; and in the same run the two baselines the agent cannot go
+ * below: the bare transport and the bare cipher-machine round trip. The peers (cipher machine and
+ * central service, which receives the card-use records) run in another process by default, as
+ * they do in a hospital, so their work does not count as the agent's.
  */
+export interface LatencyPeers {
+  readonly hsmPort: number;
+  readonly url: string;
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly terminalCode: string;
+  stop(): Promise<void>;
+}
+
 export interface LatencyOptions {
   readonly scans?: number;
   readonly warmup?: number;
   /** Scanner protocol: raw text lines (default) or our native frames. */
   readonly device?: 'raw' | 'native';
+  /** Where the peers run: a forked process (the CLI provides it) or this one (default). */
+  readonly peers?: () => Promise<LatencyPeers>;
 }
 
 export interface LatencyReport {
   readonly name: 'latency/scan-to-verify';
   readonly scans: number;
   readonly device: 'raw' | 'native';
+  readonly peers: 'separate-process' | 'in-process';
   readonly stages: Readonly<Partial<Record<Stage, Pick<Summary, 'p50Ms' | 'p99Ms'> & Partial<Summary>>>>;
   /** Scanner sends → verdict event (what a patient waits for). */
   readonly total: Summary;
@@ -32,42 +55,68 @@ export interface LatencyReport {
   readonly environment: { readonly node: string; readonly cpus: number; readonly loadavg: readonly number[] };
 }
 
+const r3 = (v: number): number => Math.round(v * 1000) / 1000;
+
 export async function runLatencyBench(opts: LatencyOptions = {}): Promise<LatencyReport> {
   const scans = opts.scans ?? 2000;
   const warmup = opts.warmup ?? Math.min(200, scans);
   const device = opts.device ?? 'raw';
-  const lab = await Lab.start({
-    terminals: [{ id: 'bench-1', terminalCode: 'BENCH-0001', channelCode: '02', protocol: device }],
-    verifyMode: 'hsm',
-    dedupeWindowMs: 0,
+  const peers = await (opts.peers ?? (() => startPeerServices({ lifetimeS: 600, db: 'memory' })))();
+  const engine = device === 'raw' ? new RawEngine() : new NativeTerminal({ identity: { serial: 'BENCH-1' } });
+  const dev = await TcpDevice.listen(engine);
+  const blocks = createHsmClient({ endpoints: [{ host: '127.0.0.1', port: peers.hsmPort }] });
+  const agent = new Agent({
+    config: parseAgentConfig({
+      terminal: { terminalCode: peers.terminalCode, channelCode: '02', medStepCode: '010101' },
+      scanners: [{ id: 'bench-1', port: dev.url, driver: device }],
+      verify: { mode: 'hsm', dedupeWindowMs: 0, lifetimeS: 600 },
+      hsm: { primary: `127.0.0.1:${peers.hsmPort}` },
+      central: { url: peers.url, appId: peers.appId, appSecret: peers.appSecret },
+      storage: { file: ':memory:' },
+      api: { enabled: false },
+      log: { level: 'silent' },
+    }),
+    logger: pino({ level: 'silent' }),
+    adminPassword: 'BenchAdmin2026',
+    fastPasswordHashing: true,
   });
   try {
-    // Fresh validity blocks (one per second is enough: the EHC-ID makes every code distinct).
-    let block = await lab.validityBlock(Date.now());
-    let blockAt = Date.now();
-    const freshBlock = async (): Promise<string> => {
-      if (Date.now() - blockAt > 10_000) {
-        block = await lab.validityBlock(Date.now());
-        blockAt = Date.now();
-      }
-      return block;
-    };
-    const code = async (): Promise<string> =>
-      `${randomBytes(32).toString('hex').toUpperCase()}:0:${await freshBlock()}`;
-    const sample = await code();
+    await agent.start();
+    const deadline = Date.now() + 10_000;
+    while (!agent.scanners.summaries().every((s) => s.connected)) {
+      if (Date.now() > deadline) throw new EhcError('BENCH_SCANNER', 'the virtual scanner did not connect');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const fresh = await blocks.encryptValidity(Date.now());
+    if (fresh.status !== 'ok') throw new EhcError('BENCH_HSM', `encryptValidity: ${fresh.status}`);
+    const block = fresh.value.blockHex;
+    const code = (): string => `${randomBytes(32).toString('hex').toUpperCase()}:0:${block}`;
+    const scanOnce = (text: string): Promise<VerdictEvent> =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          off();
+          reject(new EhcError('BENCH_SCAN_TIMEOUT', 'no verdict within 5 s'));
+        }, 5000);
+        const off = agent.pipeline.onVerdict((e) => {
+          clearTimeout(timer);
+          off();
+          resolve(e);
+        });
+        dev.link.scan(text);
+      });
 
-    const stageSamples: Record<'transport' | 'parse' | 'verify' | 'total', number[]> = {
-      transport: [],
-      parse: [],
-      verify: [],
-      total: [],
+    const stageSamples = {
+      transport: [] as number[],
+      parse: [] as number[],
+      verify: [] as number[],
+      total: [] as number[],
     };
     const endToEnd: number[] = [];
     const verdicts: Record<string, number> = {};
     for (let i = 0; i < warmup + scans; i++) {
-      const text = await code();
+      const text = code();
       const t0 = nowMs();
-      const e = await lab.scan('bench-1', text);
+      const e = await scanOnce(text);
       const t1 = nowMs();
       if (i < warmup) continue;
       endToEnd.push(t1 - t0);
@@ -76,35 +125,33 @@ export async function runLatencyBench(opts: LatencyOptions = {}): Promise<Latenc
       const v = e.verdict.verdict === 'VALID' ? 'VALID' : `${e.verdict.verdict}(${e.verdict.reason})`;
       verdicts[v] = (verdicts[v] ?? 0) + 1;
     }
-    const hsm = lab.agent.hsm!;
+    const hsm = agent.hsm!;
     await measureCipherMachine(hsm, () => block, warmup);
     const cipherMachine = summarize(await measureCipherMachine(hsm, () => block, scans));
-    const payload = Buffer.from(`${sample}\r`);
+    const payload = Buffer.from(`${code()}\r`);
     await measureTransport(payload, warmup);
     const transport = summarize(await measureTransport(payload, scans));
 
     const total = summarize(endToEnd);
-    const feedback = lab.agent.metrics.stageSeconds.percentiles({ stage: 'feedback' });
-    const stages: LatencyReport['stages'] = {
-      transport: summarize(stageSamples.transport),
-      parse: summarize(stageSamples.parse),
-      verify: summarize(stageSamples.verify),
-      ...(feedback
-        ? { feedback: { p50Ms: feedback.p50Ms, p99Ms: feedback.p99Ms, maxMs: feedback.maxMs } }
-        : {}),
-      total: summarize(stageSamples.total),
-    };
-    const r3 = (v: number): number => Math.round(v * 1000) / 1000;
+    const feedback = agent.metrics.stageSeconds.percentiles({ stage: 'feedback' });
     const overhead = {
       p50Ms: r3(total.p50Ms - transport.p50Ms - cipherMachine.p50Ms),
       p99Ms: r3(total.p99Ms - transport.p99Ms - cipherMachine.p99Ms),
     };
-    const { cpus, loadavg } = await import('node:os');
     return {
       name: 'latency/scan-to-verify',
       scans,
       device,
-      stages,
+      peers: opts.peers ? 'separate-process' : 'in-process',
+      stages: {
+        transport: summarize(stageSamples.transport),
+        parse: summarize(stageSamples.parse),
+        verify: summarize(stageSamples.verify),
+        ...(feedback
+          ? { feedback: { p50Ms: feedback.p50Ms, p99Ms: feedback.p99Ms, maxMs: feedback.maxMs } }
+          : {}),
+        total: summarize(stageSamples.total),
+      },
       total,
       baselines: { transport, cipherMachine },
       overhead,
@@ -113,6 +160,10 @@ export async function runLatencyBench(opts: LatencyOptions = {}): Promise<Latenc
       environment: { node: process.version, cpus: cpus().length, loadavg: loadavg().map(r3) },
     };
   } finally {
-    await lab.close();
+    await agent.stop();
+    await blocks.close();
+    await dev.close();
+    if (engine instanceof NativeTerminal) engine.dispose();
+    await peers.stop();
   }
 }

@@ -15,6 +15,8 @@ export interface LoadPeer extends LoadCredentials {
   readonly url: string;
   /** The no-op baseline endpoint on the same server. */
   readonly noopUrl: string;
+  /** The soft cipher machine's port on 127.0.0.1 (when the bench started the service). */
+  readonly hsmPort?: number;
   stop(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ interface ReadyMessage extends LoadCredentials {
   readonly type: 'ready';
   readonly url: string;
   readonly origin: string;
+  readonly hsmPort: number;
 }
 
 const isReady = (m: unknown): m is ReadyMessage =>
@@ -34,13 +37,20 @@ export interface PeerSettings {
   readonly db: 'file' | 'memory';
 }
 
+/** The started services: where they listen and as whom to call them. */
+export interface PeerServices extends LoadCredentials {
+  readonly url: string;
+  readonly origin: string;
+  /** The soft cipher machine's port on 127.0.0.1. */
+  readonly hsmPort: number;
+  stop(): Promise<void>;
+}
+
 /**
- * The child's main (`ehc bench load --serve-peer`): a soft cipher machine, its client and the
- * central service (SQLite in WAL mode, pino at warn) in this process; reports over IPC, runs
- * until the parent disconnects or sends SIGTERM, then cleans up.
+ * A soft cipher machine, its client and the central service (SQLite in WAL mode, pino at warn),
+ * in this process. Used by the child below and, in-process, by tests and the latency bench.
  */
-export async function runLoadPeerChild(settings: PeerSettings): Promise<void> {
-  if (process.send === undefined) throw new Error('the load-test peer must be started by `ehc bench load`');
+export async function startPeerServices(settings: PeerSettings): Promise<PeerServices> {
   const dir = mkdtempSync(join(tmpdir(), 'ehc-bench-load-'));
   const keys = generateKeys();
   const machine = await CipherMachineServer.start({ keys, lifetimeS: settings.lifetimeS });
@@ -63,16 +73,36 @@ export async function runLoadPeerChild(settings: PeerSettings): Promise<void> {
     }),
     logger: createCentralLogger('warn'),
   });
+  return {
+    url: service.url,
+    origin: service.origin,
+    hsmPort: machine.address().port,
+    ...cred,
+    stop: async () => {
+      await service.close();
+      await hsm.close();
+      await machine.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * The child's main (`ehc bench load --serve-peer`, `ehc bench latency --serve-peer`): the
+ * services of `startPeerServices`; reports over IPC, runs until the parent disconnects or sends
+ * SIGTERM, then cleans up.
+ */
+export async function runLoadPeerChild(settings: PeerSettings): Promise<void> {
+  if (process.send === undefined) throw new Error('the benchmark peer must be started by `ehc bench`');
+  const peer = await startPeerServices(settings);
   const stopped = new Promise<void>((resolve) => {
     process.once('disconnect', resolve);
     process.once('SIGTERM', resolve);
   });
-  process.send({ type: 'ready', url: service.url, origin: service.origin, ...cred } satisfies ReadyMessage);
+  const { stop, ...ready } = peer;
+  process.send({ type: 'ready', ...ready } satisfies ReadyMessage);
   await stopped;
-  await service.close();
-  await hsm.close();
-  await machine.close();
-  rmSync(dir, { recursive: true, force: true });
+  await stop();
 }
 
 /** Forks `entry args…` (the `ehc` CLI with its hidden peer flag) and waits for its ready message. */
@@ -102,6 +132,7 @@ export function forkLoadPeer(
       resolve({
         url: m.url,
         noopUrl: `${m.origin}/noop`,
+        hsmPort: m.hsmPort,
         appId: m.appId,
         appSecret: m.appSecret,
         terminalCode: m.terminalCode,
