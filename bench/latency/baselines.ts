@@ -1,5 +1,6 @@
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { CipherMachine } from '../../clients/hsm/types.js';
+import { EhcError } from '../../protocol/errors.js';
 import { nowMs } from '../common/samples.js';
 
 /**
@@ -7,54 +8,55 @@ import { nowMs } from '../common/samples.js';
  * end of a loopback TCP connection and read on the other, in this process — what any host
  * software pays before it can see a scan.
  */
-export async function measureTransport(payload: Buffer, n: number): Promise<number[]> {
-  const server = createServer({ noDelay: true });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  const accepted = new Promise<Socket>((r) => server.once('connection', r));
-  const reader = connect({ port, host: '127.0.0.1', noDelay: true });
-  await new Promise<void>((r) => reader.once('connect', () => r()));
-  const writer = await accepted;
-  writer.setNoDelay(true);
-  const samples: number[] = [];
-  try {
-    for (let i = 0; i < n; i++) {
-      let got = 0;
-      const t0 = nowMs();
-      const done = new Promise<void>((resolve) => {
-        const onData = (d: Buffer) => {
-          got += d.length;
-          if (got >= payload.length) {
-            reader.off('data', onData);
-            resolve();
-          }
-        };
-        reader.on('data', onData);
-      });
-      writer.write(payload);
-      await done;
-      samples.push(nowMs() - t0);
-    }
-  } finally {
-    reader.destroy();
-    writer.destroy();
-    await new Promise((r) => server.close(r));
+export class TransportProbe {
+  private constructor(
+    private readonly server: Server,
+    private readonly writer: Socket,
+    private readonly reader: Socket,
+  ) {}
+
+  static async open(): Promise<TransportProbe> {
+    const server = createServer({ noDelay: true });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as { port: number }).port;
+    const accepted = new Promise<Socket>((r) => server.once('connection', r));
+    const reader = connect({ port, host: '127.0.0.1', noDelay: true });
+    await new Promise<void>((r) => reader.once('connect', () => r()));
+    const writer = await accepted;
+    writer.setNoDelay(true);
+    return new TransportProbe(server, writer, reader);
   }
-  return samples;
+
+  /** One-way time of `payload` from the writer to the reader, ms. */
+  async once(payload: Buffer): Promise<number> {
+    let got = 0;
+    const t0 = nowMs();
+    await new Promise<void>((resolve) => {
+      const onData = (d: Buffer) => {
+        got += d.length;
+        if (got >= payload.length) {
+          this.reader.off('data', onData);
+          resolve();
+        }
+      };
+      this.reader.on('data', onData);
+      this.writer.write(payload);
+    });
+    return nowMs() - t0;
+  }
+
+  async close(): Promise<void> {
+    this.reader.destroy();
+    this.writer.destroy();
+    await new Promise((r) => this.server.close(r));
+  }
 }
 
 /** Baseline 2, the bare cipher-machine round trip: one validity check through the same client. */
-export async function measureCipherMachine(
-  hsm: CipherMachine,
-  blockHex: () => string,
-  n: number,
-): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = nowMs();
-    const r = await hsm.checkValidity(blockHex());
-    samples.push(nowMs() - t0);
-    if (r.status !== 'ok') throw new Error(`baseline validity check failed: ${r.status}`);
-  }
-  return samples;
+export async function cipherMachineOnce(hsm: CipherMachine, blockHex: string): Promise<number> {
+  const t0 = nowMs();
+  const r = await hsm.checkValidity(blockHex);
+  const ms = nowMs() - t0;
+  if (r.status !== 'ok') throw new EhcError('BENCH_HSM', `baseline validity check failed: ${r.status}`);
+  return ms;
 }

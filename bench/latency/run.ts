@@ -11,7 +11,7 @@ import { NativeTerminal } from '../../firmware-sdk/virtual/native/terminal.js';
 import { EhcError } from '../../protocol/errors.js';
 import { nowMs, type Summary, summarize } from '../common/samples.js';
 import { startPeerServices } from '../load/peer.js';
-import { measureCipherMachine, measureTransport } from './baselines.js';
+import { cipherMachineOnce, TransportProbe } from './baselines.js';
 
 /**
  * `latency/scan-to-verify`: a virtual scanner → the agent → the soft cipher machine on loopback,
@@ -105,6 +105,12 @@ export async function runLatencyBench(opts: LatencyOptions = {}): Promise<Latenc
         dev.link.scan(text);
       });
 
+    // Each iteration measures the two baselines and then one scan, so all three see the same
+    // conditions (background uploads, GC, the other process): the baselines are in-run, not
+    // taken on an idle machine afterwards.
+    const hsm = agent.hsm!;
+    const probe = await TransportProbe.open();
+    const payload = Buffer.from(`${code()}\r`);
     const stageSamples = {
       transport: [] as number[],
       parse: [] as number[],
@@ -112,25 +118,31 @@ export async function runLatencyBench(opts: LatencyOptions = {}): Promise<Latenc
       total: [] as number[],
     };
     const endToEnd: number[] = [];
+    const baseTransport: number[] = [];
+    const baseHsm: number[] = [];
     const verdicts: Record<string, number> = {};
-    for (let i = 0; i < warmup + scans; i++) {
-      const text = code();
-      const t0 = nowMs();
-      const e = await scanOnce(text);
-      const t1 = nowMs();
-      if (i < warmup) continue;
-      endToEnd.push(t1 - t0);
-      for (const k of ['transport', 'parse', 'verify', 'total'] as const)
-        stageSamples[k].push(e.stagesMs[k] ?? 0);
-      const v = e.verdict.verdict === 'VALID' ? 'VALID' : `${e.verdict.verdict}(${e.verdict.reason})`;
-      verdicts[v] = (verdicts[v] ?? 0) + 1;
+    try {
+      for (let i = 0; i < warmup + scans; i++) {
+        const bt = await probe.once(payload);
+        const bh = await cipherMachineOnce(hsm, block);
+        const text = code();
+        const t0 = nowMs();
+        const e = await scanOnce(text);
+        const t1 = nowMs();
+        if (i < warmup) continue;
+        baseTransport.push(bt);
+        baseHsm.push(bh);
+        endToEnd.push(t1 - t0);
+        for (const k of ['transport', 'parse', 'verify', 'total'] as const)
+          stageSamples[k].push(e.stagesMs[k] ?? 0);
+        const v = e.verdict.verdict === 'VALID' ? 'VALID' : `${e.verdict.verdict}(${e.verdict.reason})`;
+        verdicts[v] = (verdicts[v] ?? 0) + 1;
+      }
+    } finally {
+      await probe.close();
     }
-    const hsm = agent.hsm!;
-    await measureCipherMachine(hsm, () => block, warmup);
-    const cipherMachine = summarize(await measureCipherMachine(hsm, () => block, scans));
-    const payload = Buffer.from(`${code()}\r`);
-    await measureTransport(payload, warmup);
-    const transport = summarize(await measureTransport(payload, scans));
+    const transport = summarize(baseTransport);
+    const cipherMachine = summarize(baseHsm);
 
     const total = summarize(endToEnd);
     const feedback = agent.metrics.stageSeconds.percentiles({ stage: 'feedback' });
