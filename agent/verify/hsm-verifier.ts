@@ -41,7 +41,7 @@ export class HsmVerifier implements Verifier {
     private readonly opts: HsmVerifierOptions,
   ) {}
 
-  async verify(code: EhcCode, ctx: VerifyContext): Promise<Verdict> {
+  async verify(code: EhcCode, _ctx: VerifyContext): Promise<Verdict> {
     if (code.kind !== 'dynamic' || code.validity === undefined) {
       return {
         verdict: 'UNAVAILABLE',
@@ -50,8 +50,9 @@ export class HsmVerifier implements Verifier {
         detail: `${code.kind} codes carry no validity block`,
       };
     }
+    // The window is checked against the cipher machine's clock, not this terminal's: the machine
+    // is the trust anchor, and a kiosk with a wrong clock must not widen a code's lifetime.
     const r = await this.hsm.checkValidity(code.validity, {
-      nowMs: ctx.nowMs,
       lifetimeS: this.opts.lifetimeS,
       skewS: this.opts.skewS,
     });

@@ -275,3 +275,17 @@ describe('ConfirmedChainVerifier', () => {
     ).toMatchObject({ verdict: 'UNAVAILABLE', reason: 'central-unreachable' });
   });
 });
+
+describe('HsmVerifier trusts the cipher machine’s clock', () => {
+  it('never sends the terminal’s clock, only lifetime and skew', async () => {
+    let sent: unknown;
+    const hsm = {
+      checkValidity: async (_b: string, opts: unknown) => {
+        sent = opts;
+        return { status: 'ok', value: { generatedMs: 0, digits: '' } };
+      },
+    } as unknown as CipherMachine;
+    await new HsmVerifier(hsm, { lifetimeS: 60, skewS: 5 }).verify(DYN, { ...ctx, nowMs: 0 });
+    expect(sent).toEqual({ lifetimeS: 60, skewS: 5 });
+  });
+});
