@@ -1,7 +1,7 @@
-import { fork } from 'node:child_process';
 import { EhcError } from '../../protocol/errors.js';
 import { generateKeys } from '../../sim/cipher-machine/keygen.js';
 import { CipherMachineServer } from '../../sim/cipher-machine/server.js';
+import { forkReadyPeer } from '../common/fork-peer.js';
 import { EchoServer } from './echo-server.js';
 
 /** The servers under load: the cipher machine and the echo baseline, in another process. */
@@ -16,9 +16,6 @@ interface ReadyMessage {
   hsmPort: number;
   echoPort: number;
 }
-
-const isReady = (m: unknown): m is ReadyMessage =>
-  typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready';
 
 /** Starts both servers in this process (tests; or the child's side of `forkPeer`). */
 export async function startPeerServers(): Promise<BenchPeer> {
@@ -50,43 +47,16 @@ export async function runPeerChild(): Promise<void> {
   await peer.stop();
 }
 
-/**
- * Forks `entry args…` (the `ehc` CLI with its hidden peer flag) so the load generator and the
- * servers each get their own process (and core).
- */
-export function forkPeer(
+/** Forks the CLI with its hidden peer flag: the servers run in their own process (and core). */
+export async function forkPeer(
   entry: string,
   args: readonly string[],
   startTimeoutMs = 30_000,
 ): Promise<BenchPeer> {
-  const child = fork(entry, [...args], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new EhcError('BENCH_PEER', 'benchmark peer did not start in time'));
-    }, startTimeoutMs);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(new EhcError('BENCH_PEER', 'cannot start the benchmark peer', { cause: e }));
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new EhcError('BENCH_PEER', `benchmark peer exited early (code ${code})`));
-    });
-    child.on('message', (m) => {
-      if (!isReady(m)) return;
-      clearTimeout(timer);
-      resolve({
-        hsm: { host: '127.0.0.1', port: m.hsmPort },
-        echo: { host: '127.0.0.1', port: m.echoPort },
-        stop: async () => {
-          if (child.connected) child.disconnect();
-          const t = setTimeout(() => child.kill('SIGKILL'), 5000);
-          await exited;
-          clearTimeout(t);
-        },
-      });
-    });
-  });
+  const peer = await forkReadyPeer<ReadyMessage>(entry, args, { startTimeoutMs, killAfterMs: 5000 });
+  return {
+    hsm: { host: '127.0.0.1', port: peer.ready.hsmPort },
+    echo: { host: '127.0.0.1', port: peer.ready.echoPort },
+    stop: () => peer.stop(),
+  };
 }

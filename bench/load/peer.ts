@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +6,7 @@ import { createHsmClient } from '../../clients/hsm/client.js';
 import { createCentralLogger, parseCentralConfig, startCentralService } from '../../sim/central/index.js';
 import { generateKeys } from '../../sim/cipher-machine/keygen.js';
 import { CipherMachineServer } from '../../sim/cipher-machine/server.js';
+import { forkReadyPeer } from '../common/fork-peer.js';
 import type { LoadCredentials } from './workload.js';
 
 /** The service under load, running in another process: where to send requests and as whom. */
@@ -26,9 +26,6 @@ interface ReadyMessage extends LoadCredentials {
   readonly origin: string;
   readonly hsmPort: number;
 }
-
-const isReady = (m: unknown): m is ReadyMessage =>
-  typeof m === 'object' && m !== null && (m as { type?: unknown }).type === 'ready';
 
 export interface PeerSettings {
   /** Dynamic-code lifetime of the service under test, s (long enough for the pool to stay fresh). */
@@ -105,44 +102,21 @@ export async function runLoadPeerChild(settings: PeerSettings): Promise<void> {
   await stop();
 }
 
-/** Forks `entry args…` (the `ehc` CLI with its hidden peer flag) and waits for its ready message. */
-export function forkLoadPeer(
+/** Forks the CLI with its hidden peer flag and waits for its ready message. */
+export async function forkLoadPeer(
   entry: string,
   args: readonly string[],
   startTimeoutMs = 60_000,
 ): Promise<LoadPeer> {
-  const child = fork(entry, [...args], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('the load-test service did not start in time'));
-    }, startTimeoutMs);
-    child.once('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the load-test service exited early (code ${code})`));
-    });
-    child.on('message', (m) => {
-      if (!isReady(m)) return;
-      clearTimeout(timer);
-      resolve({
-        url: m.url,
-        noopUrl: `${m.origin}/noop`,
-        hsmPort: m.hsmPort,
-        appId: m.appId,
-        appSecret: m.appSecret,
-        terminalCode: m.terminalCode,
-        stop: async () => {
-          if (child.connected) child.disconnect();
-          const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          await exited;
-          clearTimeout(t);
-        },
-      });
-    });
-  });
+  const peer = await forkReadyPeer<ReadyMessage>(entry, args, { startTimeoutMs });
+  const m = peer.ready;
+  return {
+    url: m.url,
+    noopUrl: `${m.origin}/noop`,
+    hsmPort: m.hsmPort,
+    appId: m.appId,
+    appSecret: m.appSecret,
+    terminalCode: m.terminalCode,
+    stop: () => peer.stop(),
+  };
 }

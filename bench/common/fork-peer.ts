@@ -1,0 +1,49 @@
+import { fork } from 'node:child_process';
+import { EhcError } from '../../protocol/errors.js';
+
+/**
+ * Forks `entry args…` (the `ehc` CLI with a benchmark's hidden `--serve-peer` flag) so the load
+ * generator and the servers under load each get their own process (and core), and waits for the
+ * child's ready message over IPC. `stop()` disconnects (the child shuts down on its own) and
+ * kills it if it has not exited after `killAfterMs`.
+ */
+export interface ForkedPeer<M> {
+  readonly ready: M;
+  stop(): Promise<void>;
+}
+
+export function forkReadyPeer<M extends { readonly type: 'ready' }>(
+  entry: string,
+  args: readonly string[],
+  options: { readonly startTimeoutMs?: number; readonly killAfterMs?: number } = {},
+): Promise<ForkedPeer<M>> {
+  const child = fork(entry, [...args], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new EhcError('BENCH_PEER', 'benchmark peer did not start in time'));
+    }, options.startTimeoutMs ?? 60_000);
+    child.once('error', (e) => {
+      clearTimeout(timer);
+      reject(new EhcError('BENCH_PEER', 'cannot start the benchmark peer', { cause: e }));
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new EhcError('BENCH_PEER', `benchmark peer exited early (code ${code})`));
+    });
+    child.on('message', (m: unknown) => {
+      if (typeof m !== 'object' || m === null || (m as { type?: unknown }).type !== 'ready') return;
+      clearTimeout(timer);
+      resolve({
+        ready: m as M,
+        stop: async () => {
+          if (child.connected) child.disconnect();
+          const t = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 10_000);
+          await exited;
+          clearTimeout(t);
+        },
+      });
+    });
+  });
+}
