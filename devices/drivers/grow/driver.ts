@@ -1,5 +1,4 @@
 import { isEhcErrorCode } from '../../../protocol/errors.js';
-import { payloadFields } from '../../text/index.js';
 import type {
   BeepKind,
   DeviceInfo,
@@ -10,8 +9,10 @@ import type {
   LedKind,
   MonoNs,
 } from '../../types.js';
-import { RequestSlot } from '../honeywell/request-slot.js';
-import { type TextFrame, TextFramer } from '../honeywell/text-framer.js';
+import { CommandSlot } from '../common/command-slot.js';
+import { OneShotTimer } from '../common/one-shot-timer.js';
+import { zeroDriverStats } from '../common/stats.js';
+import { TextScans } from '../common/text-scans.js';
 import {
   encodeGrowCommand,
   GROW_REG_TRIGGER,
@@ -37,26 +38,20 @@ import {
  */
 export class GrowDriver implements Driver {
   readonly name = 'grow' as const;
-  readonly stats: DriverStats = {
-    scans: 0,
-    bytesSkipped: 0,
-    badFrames: 0,
-    partialDropped: 0,
-    naks: 0,
-    retries: 0,
-    duplicates: 0,
-  };
+  readonly stats: DriverStats = zeroDriverStats();
   private readonly opts: ResolvedGrowOptions;
-  private readonly framer: TextFramer;
+  private readonly scans: TextScans;
+  private readonly silence = new OneShotTimer();
   private readonly replies = new GrowReplyFramer();
   private io: DriverIo | undefined;
-  private slot: RequestSlot<undefined, GrowReply> | undefined;
-  private cancelSilence: (() => void) | undefined;
-  private gone: GrowError | undefined;
+  private readonly commands = new CommandSlot<undefined, GrowReply, GrowError>('Grow', GrowError);
 
   constructor(options: GrowOptions = {}) {
     this.opts = resolveGrowOptions(options);
-    this.framer = new TextFramer({ terminators: this.opts.terminators, maxBytes: this.opts.maxMessageBytes });
+    this.scans = new TextScans(
+      { ...this.opts, vendor: 'Grow' },
+      { stats: this.stats, io: () => this.io, error: (code, message) => this.error(code, message) },
+    );
   }
 
   get capabilities() {
@@ -66,10 +61,7 @@ export class GrowDriver implements Driver {
 
   async start(io: DriverIo): Promise<DeviceInfo> {
     this.io = io;
-    this.slot = new RequestSlot({
-      setTimer: (ms, fn) => io.setTimer(ms, fn),
-      timeoutError: (label) => new GrowError('DEVICE_TIMEOUT', `Grow ${label}: no reply`),
-    });
+    this.commands.open(io);
     try {
       await this.read(this.opts.probeRegister, 1);
     } catch (e) {
@@ -87,23 +79,17 @@ export class GrowDriver implements Driver {
   }
 
   receive(chunk: Uint8Array, atNs: MonoNs): void {
-    if (this.gone) return;
+    if (this.commands.gone) return;
     for (const b of chunk) this.byte(b, atNs);
-    this.cancelSilence?.();
-    this.cancelSilence = undefined;
-    if ((this.framer.pending > 0 || this.replies.active) && this.io) {
-      this.cancelSilence = this.io.setTimer(this.opts.silenceMs, () => this.onSilence());
-    }
+    this.silence.cancel();
+    if ((this.scans.pending > 0 || this.replies.active) && this.io)
+      this.silence.start(this.io, this.opts.silenceMs, () => this.onSilence());
   }
 
   reset(cause: DisconnectCause): void {
-    this.cancelSilence?.();
-    this.cancelSilence = undefined;
-    if (this.framer.reset() + this.replies.reset() > 0) this.stats.partialDropped++;
-    this.gone = new GrowError('DEVICE_DISCONNECTED', `Grow device disconnected (${cause.reason})`, {
-      cause: cause.error,
-    });
-    this.slot?.close(this.gone);
+    this.silence.cancel();
+    if (this.scans.reset() + this.replies.reset() > 0) this.stats.partialDropped++;
+    this.commands.disconnect(cause);
   }
 
   enable(on: boolean): Promise<void> {
@@ -112,7 +98,7 @@ export class GrowDriver implements Driver {
 
   async trigger(on: boolean): Promise<void> {
     if (!on) {
-      this.ready();
+      this.commands.ready();
       throw new GrowError('DEVICE_UNSUPPORTED', 'Grow modules have no stop-read command');
     }
     await this.write([GROW_REG_TRIGGER, 0x01]);
@@ -151,7 +137,7 @@ export class GrowDriver implements Driver {
   }
 
   private async command(label: string, cmd: Parameters<typeof encodeGrowCommand>[0]): Promise<GrowReply> {
-    const slot = this.ready();
+    const slot = this.commands.ready();
     const bytes = encodeGrowCommand(cmd, { noCrc: this.opts.noCrc });
     for (let attempt = 0; ; attempt++) {
       try {
@@ -171,24 +157,18 @@ export class GrowDriver implements Driver {
   }
 
   private async mapped(action: keyof GrowCommandMap): Promise<void> {
-    this.ready();
+    this.commands.ready();
     const w = this.opts.commands[action];
     if (!w) throw new GrowError('DEVICE_UNSUPPORTED', `no Grow register write configured for ${action}`);
     await this.write(w);
   }
 
-  private ready(): RequestSlot<undefined, GrowReply> {
-    if (this.gone) throw this.gone;
-    if (!this.slot || !this.io) throw new GrowError('DEVICE_NOT_STARTED', 'Grow command before start()');
-    return this.slot;
-  }
-
   private byte(b: number, atNs: bigint): void {
-    if (this.replies.active || (this.framer.pending === 0 && b === 0x02)) {
+    if (this.replies.active || (this.scans.pending === 0 && b === 0x02)) {
       const ev = this.replies.push(b);
       if (!ev) return;
       if (ev.type === 'reply') {
-        if (this.slot?.current) this.slot.resolve(ev.reply);
+        if (this.commands.current) this.commands.resolve(ev.reply);
         else this.skip(6 + ev.reply.data.length, 'a reply nothing waited for');
       } else if (ev.type === 'bad-crc') {
         this.stats.badFrames++;
@@ -199,44 +179,20 @@ export class GrowDriver implements Driver {
       }
       return;
     }
-    if (this.framer.pending === 0 && b < 0x20 && !this.opts.terminators.includes(b)) {
+    if (this.scans.pending === 0 && b < 0x20 && !this.opts.terminators.includes(b)) {
       this.skip(1, 'a control byte outside a scan');
       return;
     }
-    this.onFrame(this.framer.push(b, atNs));
-  }
-
-  private onFrame(f: TextFrame | undefined): void {
-    if (!f) return;
-    if (f.type === 'overflow') {
-      this.stats.partialDropped++;
-      this.error('DEVICE_MESSAGE_TOO_LARGE', `Grow scan over ${this.opts.maxMessageBytes} bytes dropped`);
-      return;
-    }
-    this.deliver(f.bytes, f.firstNs, f.lastNs);
+    this.scans.push(b, atNs);
   }
 
   private onSilence(): void {
-    this.cancelSilence = undefined;
     const held = this.replies.reset();
     if (held > 0) {
       this.stats.partialDropped++;
       this.error('DEVICE_FRAMING', `dropped ${held} bytes of a reply that never completed`);
     }
-    const partial = this.framer.takePartial();
-    if (!partial) return;
-    if (this.opts.onSilence === 'deliver') {
-      this.deliver(partial.bytes, partial.firstNs, partial.lastNs);
-      return;
-    }
-    this.stats.partialDropped++;
-    this.error('DEVICE_FRAMING', `dropped ${partial.bytes.length} bytes without a terminator`);
-  }
-
-  private deliver(bytes: Uint8Array, firstNs: bigint, lastNs: bigint): void {
-    const { valid: _valid, ...fields } = payloadFields(bytes);
-    this.stats.scans++;
-    this.io?.emitScan({ ...fields, firstByteNs: firstNs, lastByteNs: lastNs });
+    this.scans.silence();
   }
 
   private skip(n: number, what: string): void {

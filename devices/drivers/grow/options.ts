@@ -1,3 +1,4 @@
+import { isByte, isU16, requireMessageCap, requireOnSilence, requireTerminators } from '../common/options.js';
 import { GrowError } from './errors.js';
 
 /** One register write: `[address, bytes…]`. */
@@ -57,20 +58,17 @@ export function resolveGrowOptions(o: GrowOptions = {}): ResolvedGrowOptions {
     model: o.model ?? '',
   };
   const bad = (what: string) => new GrowError('DEVICE_BAD_OPTIONS', `grow option ${what}`);
-  const u16 = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 0xffff;
-  const u8 = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= 0xff;
   if (!(r.responseTimeoutMs > 0) || !(r.silenceMs > 0)) throw bad('time-outs must be > 0');
   if (!Number.isInteger(r.maxResends) || r.maxResends < 0 || r.maxResends > 5)
     throw bad('maxResends must be 0–5');
-  if (!u16(r.probeRegister) || (r.firmwareRegister !== undefined && !u16(r.firmwareRegister)))
+  if (!isU16(r.probeRegister) || (r.firmwareRegister !== undefined && !isU16(r.firmwareRegister)))
     throw bad('registers are 16-bit');
   for (const w of [...r.connectWrites, ...Object.values(r.commands)]) {
-    if (!Array.isArray(w) || w.length < 2 || !u16(w[0]) || !w.slice(1).every(u8))
+    if (!Array.isArray(w) || w.length < 2 || !isU16(w[0]) || !w.slice(1).every(isByte))
       throw bad(`register write ${JSON.stringify(w)}`);
   }
-  if (!Number.isInteger(r.maxMessageBytes) || r.maxMessageBytes < 16)
-    throw bad('maxMessageBytes must be ≥ 16');
-  if (r.terminators.length === 0 || !r.terminators.every(u8)) throw bad('terminators must be bytes');
-  if (r.onSilence !== 'drop' && r.onSilence !== 'deliver') throw bad('onSilence must be drop or deliver');
+  requireMessageCap(bad, r.maxMessageBytes);
+  requireTerminators(bad, r.terminators);
+  requireOnSilence(bad, r.onSilence);
   return r;
 }

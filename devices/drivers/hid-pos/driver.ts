@@ -9,6 +9,8 @@ import type {
   LedKind,
   MonoNs,
 } from '../../types.js';
+import { disconnectedError } from '../common/command-slot.js';
+import { zeroDriverStats } from '../common/stats.js';
 import { parseReportDescriptor } from './descriptor.js';
 import { HidPosError } from './errors.js';
 import { layoutFromDescriptor } from './from-descriptor.js';
@@ -41,15 +43,7 @@ export interface HidPosOptions {
  */
 export class HidPosDriver implements Driver {
   readonly name = 'hid-pos' as const;
-  readonly stats: DriverStats = {
-    scans: 0,
-    bytesSkipped: 0,
-    badFrames: 0,
-    partialDropped: 0,
-    naks: 0,
-    retries: 0,
-    duplicates: 0,
-  };
+  readonly stats: DriverStats = zeroDriverStats();
   private readonly profile: HidPosProfile | undefined;
   private layout: HidPosLayout | undefined;
   private decoder: HidPosReportDecoder | undefined;
@@ -133,9 +127,7 @@ export class HidPosDriver implements Driver {
     this.cancelMessage?.();
     this.cancelMessage = undefined;
     if (this.decoder?.reset()) this.stats.partialDropped++;
-    this.gone = new HidPosError('DEVICE_DISCONNECTED', `HID POS device disconnected (${cause.reason})`, {
-      cause: cause.error,
-    });
+    this.gone = disconnectedError(HidPosError, 'HID POS', cause);
   }
 
   async enable(_on: boolean): Promise<void> {

@@ -9,6 +9,8 @@ import type {
   LedKind,
   MonoNs,
 } from '../../types.js';
+import { disconnectedError } from '../common/command-slot.js';
+import { zeroDriverStats } from '../common/stats.js';
 import { HoneywellError } from './errors.js';
 import { type MenuReply, parseRevinf } from './menu.js';
 import { MenuSession } from './menu-session.js';
@@ -25,15 +27,7 @@ import {
  */
 export abstract class HoneywellBase implements Driver {
   readonly name = 'honeywell' as const;
-  readonly stats: DriverStats = {
-    scans: 0,
-    bytesSkipped: 0,
-    badFrames: 0,
-    partialDropped: 0,
-    naks: 0,
-    retries: 0,
-    duplicates: 0,
-  };
+  readonly stats: DriverStats = zeroDriverStats();
   protected readonly opts: ResolvedHoneywellOptions;
   protected io: DriverIo | undefined;
   protected menu: MenuSession | undefined;
@@ -89,9 +83,7 @@ export abstract class HoneywellBase implements Driver {
   protected abstract dropPartial(): boolean;
 
   reset(cause: DisconnectCause): void {
-    this.gone = new HoneywellError('DEVICE_DISCONNECTED', `Honeywell device disconnected (${cause.reason})`, {
-      cause: cause.error,
-    });
+    this.gone = disconnectedError(HoneywellError, 'Honeywell', cause);
     const heldReply = (this.menu?.close(this.gone) ?? 0) > 0;
     if (this.dropPartial() || heldReply) this.stats.partialDropped++;
   }

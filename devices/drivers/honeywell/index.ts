@@ -1,3 +1,5 @@
+export * from '../common/request-slot.js';
+export * from '../common/text-framer.js';
 export * from './base.js';
 export * from './create.js';
 export * from './errors.js';
@@ -5,6 +7,4 @@ export * from './hid-driver.js';
 export * from './menu.js';
 export * from './menu-session.js';
 export * from './options.js';
-export * from './request-slot.js';
 export * from './serial-driver.js';
-export * from './text-framer.js';

@@ -1,7 +1,7 @@
 import type { EhcError } from '../../../protocol/errors.js';
+import { RequestSlot } from '../common/request-slot.js';
 import { HoneywellError } from './errors.js';
 import { isReplyEnd, type MenuReply, parseMenuReply, storageOf } from './menu.js';
-import { RequestSlot } from './request-slot.js';
 
 /**
  * Menu commands over any carrier (serial bytes, or HID POS messages): one command at a time,

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../test/devices/vendors/support/clock.js';
+import { RequestSlot } from '../common/request-slot.js';
+import { type TextFrame, TextFramer } from '../common/text-framer.js';
 import { HoneywellError } from './errors.js';
 import {
   encodeMenuCommand,
@@ -10,8 +12,6 @@ import {
   TRIGGER_OFF,
   TRIGGER_ON,
 } from './menu.js';
-import { RequestSlot } from './request-slot.js';
-import { type TextFrame, TextFramer } from './text-framer.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
 const bytes = (s: string) => Uint8Array.from(Buffer.from(s, 'latin1'));

@@ -1,3 +1,4 @@
+import { requireMessageCap, requirePositive, requireTerminators } from '../common/options.js';
 import { HoneywellError } from './errors.js';
 import { isMenuBody } from './menu.js';
 
@@ -56,18 +57,13 @@ export function resolveHoneywellOptions(o: HoneywellOptions = {}): ResolvedHoney
   };
   const bad = (what: string) => new HoneywellError('DEVICE_BAD_OPTIONS', `honeywell option ${what}`);
   if (r.transport !== 'serial' && r.transport !== 'hid') throw bad('transport must be serial or hid');
-  for (const [k, v] of [
+  requirePositive(bad, [
     ['menuTimeoutMs', r.menuTimeoutMs],
     ['silenceMs', r.silenceMs],
     ['messageTimeoutMs', r.messageTimeoutMs],
-  ] as const) {
-    if (!(Number.isFinite(v) && v > 0)) throw bad(`${k} must be > 0`);
-  }
-  if (!Number.isInteger(r.maxMessageBytes) || r.maxMessageBytes < 16)
-    throw bad('maxMessageBytes must be ≥ 16');
-  if (r.terminators.length === 0 || !r.terminators.every((b) => Number.isInteger(b) && b >= 0 && b <= 0xff)) {
-    throw bad('terminators must be bytes');
-  }
+  ]);
+  requireMessageCap(bad, r.maxMessageBytes);
+  requireTerminators(bad, r.terminators);
   const bodies = [
     ...(r.identityCommand === false ? [] : [r.identityCommand]),
     ...r.connectCommands,

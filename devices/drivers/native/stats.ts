@@ -1,4 +1,5 @@
 import type { DriverStats } from '../../types.js';
+import { zeroDriverStats } from '../common/stats.js';
 
 export interface NativeDriverStats extends DriverStats {
   heartbeats: number;
@@ -17,13 +18,7 @@ export interface NativeDriverStats extends DriverStats {
 
 export function zeroNativeStats(): NativeDriverStats {
   return {
-    scans: 0,
-    bytesSkipped: 0,
-    badFrames: 0,
-    partialDropped: 0,
-    naks: 0,
-    retries: 0,
-    duplicates: 0,
+    ...zeroDriverStats(),
     heartbeats: 0,
     heartbeatsMissed: 0,
     seqGaps: 0,

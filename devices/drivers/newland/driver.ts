@@ -1,5 +1,4 @@
 import { isEhcErrorCode } from '../../../protocol/errors.js';
-import { payloadFields } from '../../text/index.js';
 import type {
   BeepKind,
   DeviceInfo,
@@ -10,8 +9,10 @@ import type {
   LedKind,
   MonoNs,
 } from '../../types.js';
-import { RequestSlot } from '../honeywell/request-slot.js';
-import { type TextFrame, TextFramer } from '../honeywell/text-framer.js';
+import { CommandSlot } from '../common/command-slot.js';
+import { OneShotTimer } from '../common/one-shot-timer.js';
+import { zeroDriverStats } from '../common/stats.js';
+import { TextScans } from '../common/text-scans.js';
 import {
   ACK,
   encodeFramed,
@@ -48,26 +49,20 @@ type Answer =
  */
 export class NewlandDriver implements Driver {
   readonly name = 'newland' as const;
-  readonly stats: DriverStats = {
-    scans: 0,
-    bytesSkipped: 0,
-    badFrames: 0,
-    partialDropped: 0,
-    naks: 0,
-    retries: 0,
-    duplicates: 0,
-  };
+  readonly stats: DriverStats = zeroDriverStats();
   private readonly opts: ResolvedNewlandOptions;
-  private readonly framer: TextFramer;
+  private readonly scans: TextScans;
+  private readonly silence = new OneShotTimer();
   private readonly replies: ReplyFramer;
   private io: DriverIo | undefined;
-  private slot: RequestSlot<Expect, Answer> | undefined;
-  private cancelSilence: (() => void) | undefined;
-  private gone: NewlandError | undefined;
+  private readonly commands = new CommandSlot<Expect, Answer, NewlandError>('Newland', NewlandError);
 
   constructor(options: NewlandOptions = {}) {
     this.opts = resolveNewlandOptions(options);
-    this.framer = new TextFramer({ terminators: this.opts.terminators, maxBytes: this.opts.maxMessageBytes });
+    this.scans = new TextScans(
+      { ...this.opts, vendor: 'Newland' },
+      { stats: this.stats, io: () => this.io, error: (code, message) => this.error(code, message) },
+    );
     this.replies = new ReplyFramer(this.opts.maxMessageBytes);
   }
 
@@ -83,10 +78,7 @@ export class NewlandDriver implements Driver {
 
   async start(io: DriverIo): Promise<DeviceInfo> {
     this.io = io;
-    this.slot = new RequestSlot({
-      setTimer: (ms, fn) => io.setTimer(ms, fn),
-      timeoutError: (label) => new NewlandError('DEVICE_TIMEOUT', `Newland ${label}: no reply`),
-    });
+    this.commands.open(io);
     try {
       await this.request('probe ?', 'probe', Uint8Array.of(PROBE), this.opts.probeTimeoutMs);
     } catch (e) {
@@ -106,29 +98,24 @@ export class NewlandDriver implements Driver {
         }
       }
     } finally {
-      if (!this.gone) await this.nls(NLS_PROGRAMMING_OFF);
+      if (!this.commands.gone) await this.nls(NLS_PROGRAMMING_OFF);
     }
     return info;
   }
 
   receive(chunk: Uint8Array, atNs: MonoNs): void {
-    if (this.gone) return;
+    if (this.commands.gone) return;
     for (const b of chunk) this.byte(b, atNs);
-    this.cancelSilence?.();
-    this.cancelSilence = undefined;
-    if (this.framer.pending > 0 && this.io)
-      this.cancelSilence = this.io.setTimer(this.opts.silenceMs, () => this.onSilence());
+    this.silence.cancel();
+    if (this.scans.pending > 0 && this.io)
+      this.silence.start(this.io, this.opts.silenceMs, () => this.scans.silence());
   }
 
   reset(cause: DisconnectCause): void {
-    this.cancelSilence?.();
-    this.cancelSilence = undefined;
-    const held = this.framer.reset() + this.replies.reset();
+    this.silence.cancel();
+    const held = this.scans.reset() + this.replies.reset();
     if (held > 0) this.stats.partialDropped++;
-    this.gone = new NewlandError('DEVICE_DISCONNECTED', `Newland device disconnected (${cause.reason})`, {
-      cause: cause.error,
-    });
-    this.slot?.close(this.gone);
+    this.commands.disconnect(cause);
   }
 
   enable(on: boolean): Promise<void> {
@@ -136,7 +123,7 @@ export class NewlandDriver implements Driver {
   }
 
   async trigger(on: boolean): Promise<void> {
-    this.ready();
+    this.commands.ready();
     await this.request(
       on ? 'ESC 1' : 'ESC 0',
       'ack',
@@ -193,7 +180,7 @@ export class NewlandDriver implements Driver {
   }
 
   private async mapped(action: keyof NewlandCommandMap): Promise<void> {
-    this.ready();
+    this.commands.ready();
     const cmd = this.opts.commands[action];
     if (cmd === undefined)
       throw new NewlandError('DEVICE_UNSUPPORTED', `no Newland command configured for ${action}`);
@@ -201,20 +188,13 @@ export class NewlandDriver implements Driver {
     try {
       await this.nls(cmd);
     } finally {
-      if (!this.gone) await this.nls(NLS_PROGRAMMING_OFF);
+      if (!this.commands.gone) await this.nls(NLS_PROGRAMMING_OFF);
     }
   }
 
   private request(label: string, expect: Expect, bytes: Uint8Array, timeoutMs: number): Promise<Answer> {
-    const slot = this.ready();
+    const slot = this.commands.ready();
     return slot.run(label, expect, timeoutMs, () => this.io!.write(bytes));
-  }
-
-  private ready(): RequestSlot<Expect, Answer> {
-    if (this.gone) throw this.gone;
-    if (!this.slot || !this.io)
-      throw new NewlandError('DEVICE_NOT_STARTED', 'Newland command before start()');
-    return this.slot;
   }
 
   private byte(b: number, atNs: bigint): void {
@@ -223,8 +203,8 @@ export class NewlandDriver implements Driver {
       if (!r) return;
       if (r.type === 'frame') {
         const parsed = parseFramedReply(r.frame);
-        if (this.slot?.current?.ctx === 'framed' && parsed.ok)
-          this.slot.resolve({ kind: 'framed', reply: parsed.value });
+        if (this.commands.current?.ctx === 'framed' && parsed.ok)
+          this.commands.resolve({ kind: 'framed', reply: parsed.value });
         else this.skip(r.frame.length, 'a framed reply nothing waited for');
       } else if (r.type === 'mismatch') {
         this.skip(r.bytes.length - 1, 'a broken reply prefix');
@@ -235,10 +215,10 @@ export class NewlandDriver implements Driver {
       }
       return;
     }
-    if (this.framer.pending === 0) {
-      const expect = this.slot?.current?.ctx;
+    if (this.scans.pending === 0) {
+      const expect = this.commands.current?.ctx;
       if ((expect === 'probe' && b === PROBE_REPLY) || (expect === 'ack' && (b === ACK || b === NAK))) {
-        this.slot?.resolve({ kind: 'byte', byte: b });
+        this.commands.resolve({ kind: 'byte', byte: b });
         return;
       }
       if (b === 0x02) {
@@ -250,35 +230,7 @@ export class NewlandDriver implements Driver {
         return;
       }
     }
-    this.onFrame(this.framer.push(b, atNs));
-  }
-
-  private onFrame(f: TextFrame | undefined): void {
-    if (!f) return;
-    if (f.type === 'overflow') {
-      this.stats.partialDropped++;
-      this.error('DEVICE_MESSAGE_TOO_LARGE', `Newland scan over ${this.opts.maxMessageBytes} bytes dropped`);
-      return;
-    }
-    this.deliver(f.bytes, f.firstNs, f.lastNs);
-  }
-
-  private onSilence(): void {
-    this.cancelSilence = undefined;
-    const partial = this.framer.takePartial();
-    if (!partial) return;
-    if (this.opts.onSilence === 'deliver') {
-      this.deliver(partial.bytes, partial.firstNs, partial.lastNs);
-      return;
-    }
-    this.stats.partialDropped++;
-    this.error('DEVICE_FRAMING', `dropped ${partial.bytes.length} bytes without a terminator`);
-  }
-
-  private deliver(bytes: Uint8Array, firstNs: bigint, lastNs: bigint): void {
-    const { valid: _valid, ...fields } = payloadFields(bytes);
-    this.stats.scans++;
-    this.io?.emitScan({ ...fields, firstByteNs: firstNs, lastByteNs: lastNs });
+    this.scans.push(b, atNs);
   }
 
   private skip(n: number, what: string): void {

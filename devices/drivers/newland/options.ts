@@ -1,3 +1,9 @@
+import {
+  requireMessageCap,
+  requireOnSilence,
+  requirePositive,
+  requireTerminators,
+} from '../common/options.js';
 import { isNlsCommand } from './commands.js';
 import { NewlandError } from './errors.js';
 
@@ -58,18 +64,13 @@ export function resolveNewlandOptions(o: NewlandOptions = {}): ResolvedNewlandOp
     maxMessageBytes: o.maxMessageBytes ?? 8192,
   };
   const bad = (what: string) => new NewlandError('DEVICE_BAD_OPTIONS', `newland option ${what}`);
-  for (const [k, v] of [
+  requirePositive(bad, [
     ['probeTimeoutMs', r.probeTimeoutMs],
     ['commandTimeoutMs', r.commandTimeoutMs],
     ['silenceMs', r.silenceMs],
-  ] as const) {
-    if (!(Number.isFinite(v) && v > 0)) throw bad(`${k} must be > 0`);
-  }
-  if (!Number.isInteger(r.maxMessageBytes) || r.maxMessageBytes < 16)
-    throw bad('maxMessageBytes must be ≥ 16');
-  if (r.terminators.length === 0 || !r.terminators.every((b) => Number.isInteger(b) && b >= 0 && b <= 0xff)) {
-    throw bad('terminators must be bytes');
-  }
+  ]);
+  requireMessageCap(bad, r.maxMessageBytes);
+  requireTerminators(bad, r.terminators);
   for (const c of [...r.connectCommands, ...Object.values(r.commands)]) {
     if (typeof c !== 'string' || !isNlsCommand(c))
       throw bad(`${JSON.stringify(c)} is not NLS<7 digits>[=value];`);
@@ -80,6 +81,6 @@ export function resolveNewlandOptions(o: NewlandOptions = {}): ResolvedNewlandOp
         throw bad(`identity query ${JSON.stringify(q)} must be TagSubTag`);
     }
   }
-  if (r.onSilence !== 'drop' && r.onSilence !== 'deliver') throw bad('onSilence must be drop or deliver');
+  requireOnSilence(bad, r.onSilence);
   return r;
 }

@@ -10,6 +10,8 @@ import type {
   LedKind,
   MonoNs,
 } from '../../types.js';
+import { disconnectedError } from '../common/command-slot.js';
+import { zeroDriverStats } from '../common/stats.js';
 import { encodeSsiPacket, type SsiDecodeEvent, SsiDecoder, type SsiPacket } from './codec.js';
 import { type SsiCommand, SsiCommander } from './commander.js';
 import {
@@ -51,15 +53,7 @@ const HOST_NAK_RESEND = encodeSsiPacket({
 export class ZebraSsiDriver implements Driver {
   readonly name = 'zebra-ssi' as const;
   readonly capabilities = { trigger: true, beep: true, led: true, identity: true } as const;
-  readonly stats: DriverStats = {
-    scans: 0,
-    bytesSkipped: 0,
-    badFrames: 0,
-    partialDropped: 0,
-    naks: 0,
-    retries: 0,
-    duplicates: 0,
-  };
+  readonly stats: DriverStats = zeroDriverStats();
   private readonly opts: ResolvedSsiOptions;
   private readonly decoder = new SsiDecoder(SSI_SOURCE_DECODER);
   private readonly reassembler: SsiReassembler;
@@ -145,9 +139,7 @@ export class ZebraSsiDriver implements Driver {
     const heldBytes = this.decoder.reset() > 0;
     const heldMessage = this.reassembler.reset();
     if (heldBytes || heldMessage) this.stats.partialDropped++;
-    this.gone = new SsiError('DEVICE_DISCONNECTED', `SSI device disconnected (${cause.reason})`, {
-      cause: cause.error,
-    });
+    this.gone = disconnectedError(SsiError, 'SSI', cause);
     this.commander?.close(this.gone);
     this.abortWait?.(this.gone);
     this.abortWait = undefined;

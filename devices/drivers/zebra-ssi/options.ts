@@ -1,3 +1,4 @@
+import { isByte, requirePositive } from '../common/options.js';
 import { SSI_PARAM_PREFIX_256 } from './constants.js';
 import { SsiError } from './errors.js';
 
@@ -37,9 +38,6 @@ export interface ZebraSsiOptions {
 
 export type ResolvedSsiOptions = Required<Omit<ZebraSsiOptions, 'model'>> & { readonly model: string };
 
-const byte = (n: number) => Number.isInteger(n) && n >= 0 && n <= 0xff;
-const positive = (n: number) => Number.isFinite(n) && n > 0;
-
 export function resolveSsiOptions(o: ZebraSsiOptions = {}): ResolvedSsiOptions {
   const r: ResolvedSsiOptions = {
     responseTimeoutMs: o.responseTimeoutMs ?? 2000,
@@ -56,17 +54,17 @@ export function resolveSsiOptions(o: ZebraSsiOptions = {}): ResolvedSsiOptions {
     model: o.model ?? '',
   };
   const bad = (what: string) => new SsiError('DEVICE_BAD_OPTIONS', `zebra-ssi option ${what}`);
-  if (!positive(r.responseTimeoutMs)) throw bad('responseTimeoutMs must be > 0');
+  requirePositive(bad, [['responseTimeoutMs', r.responseTimeoutMs]]);
   if (!Number.isInteger(r.maxResends) || r.maxResends < 0 || r.maxResends > 10)
     throw bad('maxResends must be 0–10');
   if (!Number.isFinite(r.wakeupDelayMs) || r.wakeupDelayMs < 0) throw bad('wakeupDelayMs must be ≥ 0');
-  if (!positive(r.interByteTimeoutMs)) throw bad('interByteTimeoutMs must be > 0');
+  requirePositive(bad, [['interByteTimeoutMs', r.interByteTimeoutMs]]);
   if (!Number.isInteger(r.maxMessageBytes) || r.maxMessageBytes < 1 || r.maxMessageBytes > 1 << 20)
     throw bad('maxMessageBytes must be 1–1048576');
-  if (![r.beepCodes.good, r.beepCodes.bad, r.ledMasks.good, r.ledMasks.bad].every(byte))
+  if (![r.beepCodes.good, r.beepCodes.bad, r.ledMasks.good, r.ledMasks.bad].every(isByte))
     throw bad('beepCodes / ledMasks must be bytes');
   for (const [p, v] of r.connectParams) {
-    if (!Number.isInteger(p) || p < 0 || p > 1023 || !byte(v))
+    if (!Number.isInteger(p) || p < 0 || p > 1023 || !isByte(v))
       throw bad(`connectParams [${p}, ${v}] out of range`);
   }
   return r;

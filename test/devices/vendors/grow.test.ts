@@ -3,10 +3,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { createGrowDriver, type GrowDriver, type GrowOptions } from '../../../devices/drivers/grow/index.js';
 import { GrowEngine, type GrowEngineOptions } from '../../../firmware-sdk/virtual/engines/grow/index.js';
-import type { DeviceEngine } from '../../../firmware-sdk/virtual/types.js';
-import { dropFirst, Link, splitter, toHex } from './support/index.js';
-
-const utf8 = (s: string) => new TextEncoder().encode(s);
+import { dropFirst, Link, silentEngine, splitter, toHex, utf8 } from './support/index.js';
 
 function setup(driverOpts: GrowOptions = {}, engineOpts: GrowEngineOptions = {}) {
   const engine = new GrowEngine(engineOpts);
@@ -124,14 +121,7 @@ describe('Grow driver ↔ virtual Grow module', () => {
   });
 
   it('start() rejects DEVICE_NO_ANSWER when nothing answers (after the resend)', async () => {
-    const silent: DeviceEngine = {
-      protocol: 'none',
-      identity: { vendor: '', model: '', firmware: '', serial: '' },
-      attach: () => undefined,
-      receive: () => undefined,
-      scan: () => undefined,
-      state: {},
-    };
+    const silent = silentEngine();
     const driver = createGrowDriver();
     const link = new Link(driver, silent);
     await expect(link.run(driver.start(link.io))).rejects.toMatchObject({ code: 'DEVICE_NO_ANSWER' });

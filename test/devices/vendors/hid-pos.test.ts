@@ -10,9 +10,8 @@ import {
   type HidPosOptions,
 } from '../../../devices/drivers/hid-pos/index.js';
 import { HidPosEngine } from '../../../firmware-sdk/virtual/engines/hid-pos/index.js';
-import { Link, toHex } from './support/index.js';
+import { Link, toHex, utf8 } from './support/index.js';
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
 const honeywellLayout = HID_POS_PROFILES.honeywell!.layout;
 const newlandLayout = HID_POS_PROFILES['newland-fm430']!.layout;
 

@@ -11,10 +11,7 @@ import {
   HoneywellHidEngine,
   HoneywellSerialEngine,
 } from '../../../firmware-sdk/virtual/engines/honeywell/index.js';
-import type { DeviceEngine } from '../../../firmware-sdk/virtual/types.js';
-import { Link, splitter, toHex } from './support/index.js';
-
-const utf8 = (s: string) => new TextEncoder().encode(s);
+import { Link, silentEngine, splitter, toHex, utf8 } from './support/index.js';
 
 function serial(driverOpts: HoneywellOptions = {}, engineOpts: HoneywellEngineOptions = {}) {
   const engine = new HoneywellSerialEngine(engineOpts);
@@ -167,14 +164,7 @@ describe('Honeywell serial driver ↔ virtual Honeywell (serial)', () => {
   });
 
   it('start() rejects DEVICE_NO_ANSWER when nothing answers the menu command', async () => {
-    const silent: DeviceEngine = {
-      protocol: 'none',
-      identity: { vendor: '', model: '', firmware: '', serial: '' },
-      attach: () => undefined,
-      receive: () => undefined,
-      scan: () => undefined,
-      state: {},
-    };
+    const silent = silentEngine();
     const driver = createHoneywellDriver({ menuTimeoutMs: 500 });
     const link = new Link(driver, silent);
     await expect(link.run(driver.start(link.io))).rejects.toMatchObject({ code: 'DEVICE_NO_ANSWER' });

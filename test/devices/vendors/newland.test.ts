@@ -10,10 +10,8 @@ import {
   NewlandEngine,
   type NewlandEngineOptions,
 } from '../../../firmware-sdk/virtual/engines/newland/index.js';
-import type { DeviceEngine } from '../../../firmware-sdk/virtual/types.js';
-import { Link, splitter, toHex } from './support/index.js';
+import { Link, silentEngine, splitter, toHex, utf8 } from './support/index.js';
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
 const ascii = (b: Uint8Array) => Buffer.from(b).toString('latin1');
 
 function setup(driverOpts: NewlandOptions = {}, engineOpts: NewlandEngineOptions = {}) {
@@ -153,14 +151,7 @@ describe('Newland driver ↔ virtual Newland (serial)', () => {
   });
 
   it('start() rejects DEVICE_NO_ANSWER when ? gets no !', async () => {
-    const silent: DeviceEngine = {
-      protocol: 'none',
-      identity: { vendor: '', model: '', firmware: '', serial: '' },
-      attach: () => undefined,
-      receive: () => undefined,
-      scan: () => undefined,
-      state: {},
-    };
+    const silent = silentEngine();
     const driver = createNewlandDriver();
     const link = new Link(driver, silent);
     await expect(link.run(driver.start(link.io))).rejects.toMatchObject({ code: 'DEVICE_NO_ANSWER' });

@@ -3,8 +3,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { createZebraSsiDriver, type ZebraSsiOptions } from '../../../devices/drivers/zebra-ssi/index.js';
 import { SsiEngine, type SsiEngineOptions } from '../../../firmware-sdk/virtual/engines/ssi/index.js';
-import type { DeviceEngine } from '../../../firmware-sdk/virtual/types.js';
-import { dropFirst, FakeClock, Link, splitter, toHex } from './support/index.js';
+import { dropFirst, FakeClock, Link, silentEngine, splitter, toHex, utf8 } from './support/index.js';
 
 function setup(driverOpts: ZebraSsiOptions = {}, engineOpts: SsiEngineOptions = {}, clock = new FakeClock()) {
   const engine = new SsiEngine({ setTimer: clock.setTimer, ...engineOpts });
@@ -13,7 +12,6 @@ function setup(driverOpts: ZebraSsiOptions = {}, engineOpts: SsiEngineOptions = 
   return { engine, driver, link, clock };
 }
 
-const utf8 = (s: string) => new TextEncoder().encode(s);
 const EHC = '6F0B8A1C2D3E4F5A6B7C8D9E0F1A2B3C:0:00D8A0F2B1C3E4D5:1:3301000001';
 
 describe('Zebra SSI driver ↔ virtual SSI decoder', () => {
@@ -224,14 +222,7 @@ describe('Zebra SSI driver ↔ virtual SSI decoder', () => {
   });
 
   it('start() rejects with DEVICE_NO_ANSWER when nothing answers SSI (after 2 resends)', async () => {
-    const silent: DeviceEngine = {
-      protocol: 'none',
-      identity: { vendor: '', model: '', firmware: '', serial: '' },
-      attach: () => undefined,
-      receive: () => undefined,
-      scan: () => undefined,
-      state: {},
-    };
+    const silent = silentEngine();
     const driver = createZebraSsiDriver({ wakeup: false, responseTimeoutMs: 300 });
     const link = new Link(driver, silent);
     await expect(link.run(driver.start(link.io))).rejects.toMatchObject({ code: 'DEVICE_NO_ANSWER' });

@@ -1,2 +1,3 @@
 export * from './clock.js';
+export * from './engines.js';
 export * from './link.js';
