@@ -8,7 +8,7 @@ import type { CipherMachine } from '../clients/hsm/types.js';
 import type { PortSpec } from '../devices/transports/port-spec.js';
 import type { Transport } from '../devices/types.js';
 import { PII_LOG_PATHS } from '../protocol/privacy/mask.js';
-import { AdminService } from './admin/index.js';
+import { type AccountPolicy, AdminService } from './admin/index.js';
 import { type ApiServer, createApiServer } from './api/index.js';
 import { type AgentConfig, publicAgentConfig, type ScannerConfig } from './config/agent-config.js';
 import { AgentMetrics } from './metrics/agent-metrics.js';
@@ -39,6 +39,13 @@ export interface AgentOptions {
   /** Transport factory override for scanners (virtual devices). */
   readonly transportFor?: (spec: PortSpec) => Transport;
   readonly nowMs?: () => number;
+  /**
+   * The clock of the admin accounts (sessions, password age, unused accounts; default
+   * `Date.now`): certification moves it to check the 10-minute and 90-day rules on the live API.
+   */
+  readonly adminClock?: () => number;
+  /** Overrides of the account policy (spec defaults: 90-day expiry, 10-minute idle, 90-day unused). */
+  readonly adminPolicy?: Partial<AccountPolicy>;
   /** Lower scrypt cost for tests. */
   readonly fastPasswordHashing?: boolean;
 }
@@ -109,6 +116,8 @@ export class Agent {
     });
     this.admin = new AdminService({
       database: this.db,
+      ...(opts.adminClock ? { now: opts.adminClock } : {}),
+      ...(opts.adminPolicy ? { policy: opts.adminPolicy } : {}),
       ...(opts.fastPasswordHashing ? { scryptCost: { N: 1024, r: 8, p: 1 } } : {}),
     });
     this.runtime = new AgentRuntimeImpl({
@@ -146,6 +155,7 @@ export class Agent {
     this.closeCentralFetch = () => custom.close();
     return new CentralClient({
       url: config.central.url,
+      ...(config.central.standbyUrls ? { standbyUrls: config.central.standbyUrls } : {}),
       appId: config.central.appId,
       appSecret: config.central.appSecret,
       termId: config.terminal.terminalCode,

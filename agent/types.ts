@@ -118,6 +118,8 @@ export interface DeviceSummary {
     readonly model: string;
     readonly firmware: string;
     readonly serial: string;
+    /** The certified model id the terminal claims (terminals running our firmware SDK). */
+    readonly certifiedModelId?: string;
   };
 }
 

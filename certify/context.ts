@@ -132,8 +132,8 @@ export interface AdminAccess {
     readonly unusedDisableAfterMs: number;
   };
   /**
-   * The same admin interface on a clock the check moves (embedded: the agent's account module and
-   * API code on a scratch database with the agent's policy), for the 90-day and 10-minute rules.
+   * The admin interface on a clock the check moves, for the 90-day and 10-minute rules (embedded:
+   * the running agent's own API and accounts; its account clock is set back when closed).
    */
   timeTravel?(): Promise<TimeTravelAdmin>;
   /** Sends one request to the agent's admin routes as if from `remoteAddress` (socket address). */
@@ -150,9 +150,13 @@ export interface AdminAccess {
 
 export interface TimeTravelAdmin {
   readonly url: string;
+  /** What the check runs against, for the evidence. */
+  readonly subject: string;
   readonly adminName: string;
   readonly adminPassword: string;
+  /** Moves the interface's clock forward. */
   advance(ms: number): void;
+  /** Ends the time travel (sets the clock back to real time). */
   close(): Promise<void>;
 }
 

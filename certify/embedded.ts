@@ -13,6 +13,7 @@ import { queryMonitor } from './central/monitor.js';
 import type { AdminAccess, CertifiedLists, CertifyContext, CertifySettings } from './context.js';
 import { embeddedAdmin, firstAdminLogin, strongPassword } from './embedded/admin.js';
 import { CentralCluster, HOSPITAL_APP, MONITOR_APP } from './embedded/central-cluster.js';
+import { MovableClock } from './embedded/clock.js';
 import { embeddedBackup, embeddedFaults } from './embedded/faults.js';
 import { Hospital, STATIONS } from './embedded/hospital.js';
 import { EmbeddedMachines } from './embedded/machines.js';
@@ -103,18 +104,20 @@ export async function startEmbedded(o: EmbeddedOptions = {}): Promise<EmbeddedSy
     closers.push(() => realAgentHsm.close());
     const initial = strongPassword();
     const adminPassword = strongPassword();
+    const adminClock = new MovableClock();
     const hospital = await Hospital.start({
       dir,
       hsm: o.wrapAgentHsm ? o.wrapAgentHsm(realAgentHsm) : realAgentHsm,
       hsmLinks: machines.linkEndpoints.map(formatEndpoint),
       centralFor: (t) => clientFor(t),
       adminPassword: initial,
+      adminClock: adminClock.now,
       kioskToken: randomBytes(18).toString('base64url'),
       ...(o.terminalIdentities ? { terminalIdentities: o.terminalIdentities } : {}),
     });
     closers.push(() => hospital.close());
     await firstAdminLogin(hospital.front.admin, initial, adminPassword);
-    const admin = embeddedAdmin(hospital.front, dir, adminPassword);
+    const admin = embeddedAdmin(hospital.front, adminClock, adminPassword);
     closers.push(() => admin.close());
     progress(
       `embedded: central ${cluster.url}, agent API ${hospital.front.apiUrl}, ${STATIONS.length} terminals`,

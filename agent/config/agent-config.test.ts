@@ -76,6 +76,23 @@ describe('agent config', () => {
     );
   });
 
+  it('takes ordered standby URLs for the central service, each checked', () => {
+    const central = { url: 'https://a.example/b.do', appId: 'x', appSecret: '0123456789abcdef' };
+    const base = { ...minimal, verify: { mode: 'chain' } };
+    expect(parseAgentConfig({ ...base, central }).central?.standbyUrls).toBeUndefined();
+    const c = parseAgentConfig({
+      ...base,
+      central: { ...central, standbyUrls: ['https://b.example/b.do', 'https://c.example/b.do'] },
+    });
+    expect(c.central?.standbyUrls).toEqual(['https://b.example/b.do', 'https://c.example/b.do']);
+    expect(problems({ ...base, central: { ...central, standbyUrls: ['https://b.example', 'b:1'] } })).toEqual(
+      [expect.stringMatching(/^central\.standbyUrls\[1\]: must match/)],
+    );
+    expect(problems({ ...base, central: { ...central, standbyUrls: 'https://b.example' } })).toEqual([
+      'central.standbyUrls: must be an array of strings',
+    ]);
+  });
+
   it('redacts secrets', () => {
     const c = parseAgentConfig({
       ...minimal,

@@ -26,6 +26,8 @@ export interface AgentConfig {
   };
   readonly central?: {
     readonly url: string;
+    /** Standby instances, tried in order when the active one cannot be reached (spec §5.5-1). */
+    readonly standbyUrls?: readonly string[];
     readonly appId: string;
     readonly appSecret: string;
     readonly timeoutMs: number;
@@ -57,6 +59,7 @@ export interface ScannerConfig {
   readonly channelCode?: '01' | '02' | '99';
 }
 
+const HTTP_URL = /^https?:\/\/\S+$/;
 const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
 const tlsFiles = (withCa: boolean): FieldSpec => ({
   type: 'object',
@@ -176,7 +179,13 @@ export const AGENT_CONFIG_SPEC = {
       optional: true,
       help: 'central EHC service',
       fields: {
-        url: { type: 'string', pattern: /^https?:\/\/\S+$/, help: 'service URL' },
+        url: { type: 'string', pattern: HTTP_URL, help: 'service URL' },
+        standbyUrls: {
+          type: 'strings',
+          optional: true,
+          pattern: HTTP_URL,
+          help: 'standby service URLs, in order: a call that cannot reach the active one goes to the next (a verify only if it was never sent)',
+        },
         appId: { type: 'string', help: 'app id' },
         appSecret: { type: 'string', pattern: /^.{16}$/, secret: true, help: '16-character app secret' },
         timeoutMs: { type: 'int', default: 1000, min: 10, max: 60_000, help: 'per-call timeout' },

@@ -32,6 +32,9 @@ export type FieldSpec =
   | {
       readonly type: 'strings';
       readonly default?: readonly string[];
+      /** Every item must match. */
+      readonly pattern?: RegExp;
+      readonly optional?: boolean;
       readonly secret?: boolean;
       readonly help: string;
     }
@@ -95,6 +98,11 @@ export function validate(spec: FieldSpec, input: unknown, path: string, problems
     case 'strings':
       if (!Array.isArray(input) || input.some((x) => typeof x !== 'string')) {
         problems.push(`${at}: must be an array of strings`);
+      } else if (spec.pattern) {
+        const pattern = spec.pattern;
+        input.forEach((x: string, i) => {
+          if (!pattern.test(x)) problems.push(`${path}[${i}]: must match ${pattern} (${spec.help})`);
+        });
       }
       return input;
     case 'list': {

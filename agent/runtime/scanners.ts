@@ -4,7 +4,7 @@ import { openPort } from '../../devices/session/open-port.js';
 import type { Reconnector } from '../../devices/session/reconnect.js';
 import type { ScannerSession } from '../../devices/session/session.js';
 import type { PortSpec } from '../../devices/transports/port-spec.js';
-import type { DriverName, ScanEvent, Transport } from '../../devices/types.js';
+import type { DeviceInfo, DriverName, ScanEvent, Transport } from '../../devices/types.js';
 import type { ScannerConfig } from '../config/agent-config.js';
 import type { DeviceSummary, Verdict } from '../types.js';
 
@@ -104,9 +104,7 @@ export class ScannerSet {
         path: e.config.port,
         connected: s?.connected ?? false,
         state: s?.state ?? 'closed',
-        ...(info
-          ? { info: { vendor: info.vendor, model: info.model, firmware: info.firmware, serial: info.serial } }
-          : {}),
+        ...(info ? { info: deviceInfo(info) } : {}),
       };
     });
   }
@@ -133,4 +131,15 @@ export class ScannerSet {
       }),
     );
   }
+}
+
+/** What `/devices` shows of a device's own report. */
+function deviceInfo(info: DeviceInfo): NonNullable<DeviceSummary['info']> {
+  return {
+    vendor: info.vendor,
+    model: info.model,
+    firmware: info.firmware,
+    serial: info.serial,
+    ...(info.certifiedModelId === undefined ? {} : { certifiedModelId: info.certifiedModelId }),
+  };
 }

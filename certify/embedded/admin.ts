@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { AdminService } from '../../agent/admin/index.js';
+import type { AdminService } from '../../agent/admin/index.js';
 import type { Agent } from '../../agent/agent.js';
 import { type ApiServer, createApiServer } from '../../agent/api/index.js';
 import type { AdminAccess, TimeTravelAdmin } from '../context.js';
+import { CertifyError } from '../errors.js';
+import type { MovableClock } from './clock.js';
 
 /** A password that satisfies spec §5.1.1-8 (length, upper, lower, digit), random per call. */
 export function strongPassword(): string {
@@ -12,7 +12,6 @@ export function strongPassword(): string {
 }
 
 const LOCAL = '127.0.0.1';
-const FAST_SCRYPT = { N: 1024, r: 8, p: 1 };
 
 /**
  * First login of the default administrator after installation: the bootstrap password must be
@@ -29,18 +28,18 @@ export interface EmbeddedAdmin extends AdminAccess {
 
 /**
  * The front agent's administration interface as checks reach it: its local API over HTTP, its
- * declared account policy, a time-travel copy (the same `AdminService` and API code with the
- * agent's policy, on a scratch database and a clock the check moves), and a second API server on
- * the agent's own live `AdminService` that takes injected requests with any socket address
+ * declared account policy, time travel on that same live API (the agent is built with `clock` as
+ * its account clock; the check moves it forward and `close` sets it back), and a second API server
+ * on the agent's own live `AdminService` that takes injected requests with any socket address
  * (fastify `inject` sets `remoteAddress`; the agent trusts no header, only that address).
  */
-export function embeddedAdmin(agent: Agent, dir: string, adminPassword: string): EmbeddedAdmin {
+export function embeddedAdmin(agent: Agent, clock: MovableClock, adminPassword: string): EmbeddedAdmin {
   let injector: ApiServer | undefined;
-  const twins = new Set<() => Promise<void>>();
-  let n = 0;
+  let travelling = false;
   const policy = agent.admin.policy;
+  const url = agent.apiUrl ?? '';
   return {
-    url: agent.apiUrl ?? '',
+    url,
     adminName: policy.defaultAdminName,
     adminPassword,
     defaultAdminName: policy.defaultAdminName,
@@ -50,38 +49,18 @@ export function embeddedAdmin(agent: Agent, dir: string, adminPassword: string):
       unusedDisableAfterMs: policy.unusedDisableAfterMs,
     },
     async timeTravel(): Promise<TimeTravelAdmin> {
-      const file = join(dir, `admin-timetravel-${++n}.db`);
-      let t = Date.now();
-      const admin = new AdminService({
-        database: file,
-        policy,
-        now: () => t,
-        scryptCost: FAST_SCRYPT,
-        sweepIntervalMs: 0,
-      });
-      const initial = strongPassword();
-      const final = strongPassword();
-      await admin.bootstrap(initial);
-      await firstAdminLogin(admin, initial, final);
-      const api = createApiServer({ runtime: agent.runtime, admin, tokens: [] });
-      const { url } = await api.listen();
-      const close = async (): Promise<void> => {
-        twins.delete(close);
-        await api.close();
-        admin.close();
-        rmSync(file, { force: true });
-        rmSync(`${file}-wal`, { force: true });
-        rmSync(`${file}-shm`, { force: true });
-      };
-      twins.add(close);
+      if (travelling) throw new CertifyError('CERTIFY_PROBE', 'the agent clock is already being moved');
+      travelling = true;
       return {
         url,
+        subject: "the running front agent's admin API (its account clock moved by the check)",
         adminName: policy.defaultAdminName,
-        adminPassword: final,
-        advance: (ms) => {
-          t += ms;
+        adminPassword,
+        advance: (ms) => clock.advance(ms),
+        close: async () => {
+          clock.reset();
+          travelling = false;
         },
-        close,
       };
     },
     async injectFrom(remoteAddress, method, path, body, token) {
@@ -108,7 +87,7 @@ export function embeddedAdmin(agent: Agent, dir: string, adminPassword: string):
       return { status: res.statusCode, json };
     },
     async close() {
-      for (const c of [...twins]) await c();
+      clock.reset();
       await injector?.close();
     },
   };

@@ -79,6 +79,8 @@ export interface HospitalOptions {
   readonly centralFor: (terminalCode: string) => CentralClient;
   readonly adminPassword: string;
   readonly kioskToken: string;
+  /** The front agent's account clock (default real time): certification moves it for 5.1.1-8. */
+  readonly adminClock?: () => number;
   /** Per scanner id: what its terminal reports instead of the default identity. */
   readonly terminalIdentities?: Readonly<Record<string, Partial<RuntimeIdentity>>>;
 }
@@ -157,6 +159,7 @@ export class Hospital {
       central: this.o.centralFor(first.terminalCode),
       adminPassword: this.o.adminPassword,
       fastPasswordHashing: true,
+      ...(front && this.o.adminClock ? { adminClock: this.o.adminClock } : {}),
     });
     this.agents.set(name, agent);
     await agent.start();
@@ -224,16 +227,19 @@ export class Hospital {
     };
   }
 
+  /** Each terminal as its agent publishes it at `/devices` (the runtime's device summaries). */
   private reports(): TerminalReport[] {
     return STATIONS.map((spec) => {
-      const session = this.agents.get(spec.agent)?.scanners.session(spec.scannerId);
-      const info = session?.info();
+      const d = this.agents
+        .get(spec.agent)
+        ?.runtime.devices()
+        .find((x) => x.id === spec.scannerId);
       return {
         id: spec.scannerId,
         port: this.terminals.get(spec.scannerId)!.device.url,
-        driver: session?.driverName ?? 'native',
-        connected: session?.connected ?? false,
-        ...(info ? { info } : {}),
+        driver: d?.driver ?? 'native',
+        connected: d?.connected ?? false,
+        ...(d?.info ? { info: d.info } : {}),
       };
     });
   }

@@ -11,21 +11,25 @@ import {
 import { openReply } from '../../protocol/central/reply.js';
 import { sealRequest } from '../../protocol/central/request.js';
 import { parseEhcCode } from '../../protocol/qr/parse.js';
+import { EndpointSet } from './endpoints.js';
 import { CentralClientError } from './errors.js';
-import { postJson } from './http.js';
+import { type PostOutcome, postJson } from './http.js';
+import { IDEMPOTENT_METHODS, mayRetryElsewhere } from './retry.js';
 import type { CallOptions, CentralClientOptions, CentralResult, UnavailableReason } from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 1000;
 export const DEFAULT_MAX_REPLY_BYTES = 1 << 20;
+export const DEFAULT_FAILBACK_MS = 5000;
 const MAX_TIMEOUT_MS = 120_000;
 
 /**
- * HTTP client for the central EHC service (provincial 卡管 style): one POST per call to one URL,
- * the envelope sealed and the reply opened with protocol/central. See types.ts for the
- * three-valued result contract.
+ * HTTP client for the central EHC service (provincial 卡管 style): one POST per call to the active
+ * URL (the primary, or the standby that last answered), at most one retry on the next URL by the
+ * rule in retry.ts — never for a `verify` that may have reached a server. The envelope is sealed
+ * and the reply opened with protocol/central. See types.ts for the three-valued result contract.
  */
 export class CentralClient {
-  readonly #url: string;
+  readonly #endpoints: EndpointSet;
   readonly #appId: string;
   readonly #secret: string;
   readonly #termId: string;
@@ -38,13 +42,13 @@ export class CentralClient {
   readonly #fetch: typeof fetch;
 
   constructor(opts: CentralClientOptions) {
-    let url: URL;
-    try {
-      url = new URL(opts.url);
-    } catch (e) {
-      throw bad('url is not a URL', e);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad('url must be http or https');
+    const urls = [
+      checkUrl('url', opts.url),
+      ...(opts.standbyUrls ?? []).map((u) => checkUrl('standbyUrls', u)),
+    ];
+    if (new Set(urls).size !== urls.length) throw bad('url and standbyUrls must all differ');
+    const failbackMs = opts.failbackMs ?? DEFAULT_FAILBACK_MS;
+    if (!Number.isFinite(failbackMs) || failbackMs < 0) throw bad('failbackMs must be ≥ 0');
     if (!isHeadValue(opts.appId)) throw bad('appId must be 1–64 ASCII characters without &, = or space');
     if (!isHeadValue(opts.termId)) throw bad('termId must be 1–64 ASCII characters without &, = or space');
     if (!isValidSecret(opts.appSecret)) throw bad('appSecret must be 16 printable ASCII characters');
@@ -56,7 +60,6 @@ export class CentralClient {
       throw bad('maxReplyBytes must be an integer ≥ 1024');
     const skew = opts.replyMaxSkewMs ?? DEFAULT_MAX_SKEW_MS;
     if (!Number.isFinite(skew) || skew < 0) throw bad('replyMaxSkewMs must be ≥ 0');
-    this.#url = url.href;
     this.#appId = opts.appId;
     this.#secret = opts.appSecret;
     this.#termId = opts.termId;
@@ -66,9 +69,19 @@ export class CentralClient {
     this.#dialect = opts.dialect ?? PROVINCIAL_DIALECT;
     this.#clock = opts.clock ?? Date.now;
     this.#fetch = opts.fetch ?? globalThis.fetch;
+    this.#endpoints = new EndpointSet(urls, failbackMs, this.#clock);
   }
 
-  /** Calls any method. Resolves to success / failure / unavailable (see types.ts). */
+  /** The URL calls go to now (the primary, or the standby that last answered). */
+  get activeUrl(): string {
+    return this.#endpoints.activeUrl;
+  }
+
+  /**
+   * Calls any method. Resolves to success / failure / unavailable (see types.ts). With standby
+   * URLs, a call that failed before it can have reached a server (or, for an idempotent method,
+   * before any reply) is sent once more to the next URL: see retry.ts for the exact rule.
+   */
   async call<M extends CentralMethod>(
     method: M,
     biz: BizRequest<M>,
@@ -88,14 +101,43 @@ export class CentralClient {
       this.#secret,
       this.#dialect,
     );
+    const body = JSON.stringify(envelope);
     const started = performance.now();
     const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
-    const posted = await postJson(this.#url, JSON.stringify(envelope), {
-      timeoutMs,
-      maxBytes: this.#maxReplyBytes,
-      fetch: this.#fetch,
-      ...(opts.signal ? { signal: opts.signal } : {}),
-    });
+    const plan = this.#endpoints.plan(IDEMPOTENT_METHODS.has(method));
+    // Each attempt has its own deadline: with a retry a call may take up to twice timeoutMs.
+    const attempt = async (index: number) => {
+      const posted = await postJson(this.#endpoints.url(index), body, {
+        timeoutMs,
+        maxBytes: this.#maxReplyBytes,
+        fetch: this.#fetch,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      return { posted, result: this.#judge(method, biz, posted, elapsed) };
+    };
+    let at = plan.first;
+    let { posted, result } = await attempt(at);
+    const again =
+      plan.retry !== undefined &&
+      result.status === 'unavailable' &&
+      result.reason !== 'aborted' &&
+      // A probe is an idempotent call: retrying it on the active URL is harmless whatever failed.
+      (plan.probe || (!posted.ok && mayRetryElsewhere(method, posted)));
+    if (again && plan.retry !== undefined) {
+      at = plan.retry;
+      ({ posted, result } = await attempt(at));
+    }
+    if (result.status !== 'unavailable') this.#endpoints.answered(at);
+    return result;
+  }
+
+  /** One attempt's POST outcome as the three-valued result. */
+  #judge<M extends CentralMethod>(
+    method: M,
+    biz: BizRequest<M>,
+    posted: PostOutcome,
+    elapsed: () => number,
+  ): CentralResult<BizReply<M>> {
     if (!posted.ok) return unavailable(posted.reason, posted.message, elapsed(), posted.cause);
     const reply = openReply(posted.text, {
       secret: this.#secret,
@@ -192,6 +234,17 @@ function unavailable<T>(
   return cause === undefined
     ? { status: 'unavailable', reason, message, elapsedMs }
     : { status: 'unavailable', reason, message, cause, elapsedMs };
+}
+
+function checkUrl(name: string, text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch (e) {
+    throw bad(`${name}: not a URL`, e);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad(`${name}: must be http or https`);
+  return url.href;
 }
 
 function checkTimeout(ms: number): number {

@@ -2,14 +2,21 @@
  * One bounded HTTP POST: a deadline over the whole exchange (headers and body) and a cap on the
  * body read. Resolves, never rejects.
  */
-export type PostOutcome =
-  | { readonly ok: true; readonly status: number; readonly text: string }
-  | {
-      readonly ok: false;
-      readonly reason: 'timeout' | 'aborted' | 'connection' | 'reply-too-large';
-      readonly message: string;
-      readonly cause?: unknown;
-    };
+export type PostOutcome = { readonly ok: true; readonly status: number; readonly text: string } | PostFailure;
+
+export interface PostFailure {
+  readonly ok: false;
+  readonly reason: 'timeout' | 'aborted' | 'connection' | 'reply-too-large';
+  /**
+   * `request`: the transport had produced no reply yet (no `Response`: with the global fetch, no
+   * status line or headers; with `httpsFetch`, no complete reply); `reply`: a reply had begun.
+   */
+  readonly phase: 'request' | 'reply';
+  /** The network error's code (`ECONNREFUSED`, `ECONNRESET`, …) for `connection`. */
+  readonly code?: string;
+  readonly message: string;
+  readonly cause?: unknown;
+}
 
 export interface PostOptions {
   readonly timeoutMs: number;
@@ -21,6 +28,7 @@ export interface PostOptions {
 export async function postJson(url: string, body: string, opts: PostOptions): Promise<PostOutcome> {
   const deadline = AbortSignal.timeout(opts.timeoutMs);
   const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
+  let phase: PostFailure['phase'] = 'request';
   try {
     const res = await opts.fetch(url, {
       method: 'POST',
@@ -28,9 +36,15 @@ export async function postJson(url: string, body: string, opts: PostOptions): Pr
       body,
       signal,
     });
+    phase = 'reply';
     const text = await readBounded(res, opts.maxBytes);
     if (text === undefined) {
-      return { ok: false, reason: 'reply-too-large', message: `reply larger than ${opts.maxBytes} bytes` };
+      return {
+        ok: false,
+        reason: 'reply-too-large',
+        phase,
+        message: `reply larger than ${opts.maxBytes} bytes`,
+      };
     }
     return { ok: true, status: res.status, text };
   } catch (e) {
@@ -38,12 +52,15 @@ export async function postJson(url: string, body: string, opts: PostOptions): Pr
       return {
         ok: false,
         reason: 'timeout',
+        phase,
         message: `no complete reply within ${opts.timeoutMs} ms`,
         cause: e,
       };
     }
-    if (opts.signal?.aborted) return { ok: false, reason: 'aborted', message: 'call aborted', cause: e };
-    return { ok: false, reason: 'connection', message: `connection failed: ${errorCode(e)}`, cause: e };
+    if (opts.signal?.aborted)
+      return { ok: false, reason: 'aborted', phase, message: 'call aborted', cause: e };
+    const code = errorCode(e);
+    return { ok: false, reason: 'connection', phase, code, message: `connection failed: ${code}`, cause: e };
   }
 }
 

@@ -42,6 +42,15 @@ export type CentralResult<T> =
 export interface CentralClientOptions {
   /** The service endpoint (one URL for every method, e.g. `https://host/erhc/ehealthcard/business.do`). */
   readonly url: string;
+  /**
+   * Standby instances of the same service, in order of preference (default none). A call that
+   * failed before it can have reached the server — or, for the idempotent query / usecarddate /
+   * register, before any reply — is sent once more to the next URL; a `verify` that may have
+   * reached a server is never re-sent (it consumes a single-use code). See retry.ts.
+   */
+  readonly standbyUrls?: readonly string[];
+  /** While on a standby, the primary is probed (by an idempotent call) at most this often (default 5000 ms). */
+  readonly failbackMs?: number;
   readonly appId: string;
   /** 16 ASCII characters: SM4 key and digest secret. */
   readonly appSecret: string;
@@ -56,7 +65,7 @@ export interface CentralClientOptions {
   /** Allowed |clock − reply timestamp| (default 5 min). */
   readonly replyMaxSkewMs?: number;
   readonly dialect?: CentralDialect;
-  /** ms since the epoch (default Date.now); stamps requests and checks replies. */
+  /** ms since the epoch (default Date.now); stamps requests, checks replies, times fail-back. */
   readonly clock?: () => number;
   /** Injectable transport (default the global fetch, which keeps connections alive). */
   readonly fetch?: typeof fetch;

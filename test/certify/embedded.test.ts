@@ -60,6 +60,13 @@ describe('ehc certify --embedded', () => {
       expect(byId.get(id)?.charts?.length).toBeGreaterThan(0);
     }
     expect(byId.get('5.2-4')?.evidence.join('\n')).toMatch(/scanned at the registration window: UNAVAILABLE/);
+    // The time rules ran on the live agent's API (moved account clock), then it was tidied up.
+    const accounts = byId.get('5.1.1-8')?.evidence.join('\n') ?? '';
+    expect(accounts).toMatch(/over HTTP on the running front agent's admin API/);
+    expect(accounts).toMatch(/clock set back to real time; test accounts .* disabled/);
+    expect(accounts).not.toMatch(/copy/);
+    // Terminals as the agents publish them at /devices, certified model id included.
+    expect(byId.get('5.2-5')?.evidence.join('\n')).toMatch(/certified model id "EHC-VT-1"/);
     const html = readFileSync(join(dir, 'report.html'), 'utf8');
     expect(html).toContain('<svg');
     expect(html).toContain('PASS');
