@@ -102,11 +102,11 @@ describe('parseEhcCode length limit', () => {
     expect(r.ok ? undefined : r.error.type).toBe('too-long');
   });
 
-  it('rejects a 16 MB string in constant time', () => {
+  it('rejects a 16 MB string by its length, before looking at its characters', () => {
+    // Every character is outside the charset: had the parser scanned any of them first, the
+    // error would be bad-charset. (No timing assertion: speed is measured in bench/, not here.)
     const huge = '\u00e9'.repeat(16 * 1024 * 1024);
-    const t0 = performance.now();
     const r = parseEhcCode(huge);
-    expect(performance.now() - t0).toBeLessThan(5);
     expect(r.ok ? undefined : r.error.type).toBe('too-long');
   });
 
