@@ -5,7 +5,10 @@ import { httpsFetch } from '../clients/central/https-fetch.js';
 import { createHsmClient } from '../clients/hsm/client.js';
 import { parseEndpoint } from '../clients/hsm/endpoint.js';
 import type { CipherMachine } from '../clients/hsm/types.js';
-import type { PortSpec } from '../devices/transports/port-spec.js';
+import { driverRegistry } from '../devices/drivers/registry.js';
+import { systemHotplug, systemListers } from '../devices/manager/listers.js';
+import { DeviceManager, type DeviceManagerOptions } from '../devices/manager/manager.js';
+import { createTransport, type PortSpec } from '../devices/transports/port-spec.js';
 import type { Transport } from '../devices/types.js';
 import { PII_LOG_PATHS } from '../protocol/privacy/mask.js';
 import { type AccountPolicy, AdminService } from './admin/index.js';
@@ -38,6 +41,13 @@ export interface AgentOptions {
   readonly adminPassword?: string;
   /** Transport factory override for scanners (virtual devices). */
   readonly transportFor?: (spec: PortSpec) => Transport;
+  /** Overrides for USB discovery (`discovery.enabled`): listers, hot-plug source, transports (tests). */
+  readonly discovery?: Partial<
+    Pick<DeviceManagerOptions, 'listers' | 'openTransport' | 'registry' | 'probeTimeoutMs'>
+  > & {
+    /** `null`: no hot-plug events, periodic listing only. */
+    readonly hotplug?: DeviceManagerOptions['hotplug'] | null;
+  };
   readonly nowMs?: () => number;
   /**
    * The clock of the admin accounts (sessions, password age, unused accounts; default
@@ -63,6 +73,7 @@ export class Agent {
   readonly central: CentralClient | undefined;
   private readonly sender: OutboxSender | undefined;
   private api: ApiServer | undefined;
+  private manager: DeviceManager | undefined;
   private ownsHsm = false;
   private closeCentralFetch: (() => void) | undefined;
   apiUrl: string | undefined;
@@ -174,6 +185,7 @@ export class Agent {
     }
     this.sender?.start();
     await Promise.all(config.scanners.map((s) => this.scanners.add(s)));
+    if (config.discovery.enabled) await this.startDiscovery(config.discovery.intervalMs);
     if (config.api.enabled) {
       this.api = createApiServer({
         runtime: this.runtime,
@@ -194,6 +206,39 @@ export class Agent {
     );
   }
 
+  /**
+   * USB hot-plug discovery: scanners appearing on the bus are identified (VID/PID, serial, USB
+   * location), opened with their profile's driver (or by probing) and adopted; keyboard-mode
+   * scanners are explained in the log, never silently ignored.
+   */
+  private async startDiscovery(intervalMs: number): Promise<void> {
+    const o = this.opts.discovery ?? {};
+    const hotplug = o.hotplug === null ? undefined : (o.hotplug ?? (await systemHotplug()));
+    this.manager = new DeviceManager({
+      listers: o.listers ?? systemListers(),
+      registry: o.registry ?? driverRegistry,
+      openTransport:
+        o.openTransport ??
+        ((d) => createTransport({ kind: d.transport, path: d.identity.path }, { identity: d.identity })),
+      ...(hotplug ? { hotplug } : {}),
+      pollIntervalMs: intervalMs,
+      ...(o.probeTimeoutMs ? { probeTimeoutMs: o.probeTimeoutMs } : {}),
+    });
+    this.manager.on('scanner', (session, device) => {
+      this.scanners.adopt(device.id, device.identity.path, session).catch((e: unknown) => {
+        this.logger.warn({ device: device.id, err: e }, 'discovered scanner could not be enabled');
+      });
+    });
+    this.manager.on('keyboard', (notice) =>
+      this.logger.warn({ notice }, 'scanner in keyboard mode: switch it'),
+    );
+    this.manager.on('open-failed', (d, e) => this.logger.warn({ device: d.id, code: e.code }, e.message));
+    this.manager.on('list-failed', (e) =>
+      this.logger.warn({ source: e.source, code: e.error.code }, e.error.message),
+    );
+    await this.manager.start();
+  }
+
   addScanner(config: ScannerConfig): Promise<void> {
     return this.scanners.add(config);
   }
@@ -205,6 +250,7 @@ export class Agent {
 
   async stop(): Promise<void> {
     await this.api?.close();
+    await this.manager?.stop();
     await this.scanners.stop();
     await this.sender?.stop();
     if (this.ownsHsm) await this.hsm?.close();

@@ -63,14 +63,7 @@ export class ScannerSet {
       entry.session = s;
       entry.reconnector = opened.reconnector;
       delete entry.lastError;
-      s.on('scan', (scan) => this.opts.onScan({ ...scan, deviceId: config.id }));
-      s.on('error', (e) => this.opts.logger.warn({ device: config.id, code: e.code }, e.message));
-      s.on('status', (st) =>
-        this.opts.logger.info(
-          { device: config.id, state: st.state, connected: st.connected },
-          'scanner status',
-        ),
-      );
+      this.wire(entry, s);
       await s.claim();
       await s.enable();
       opened.reconnector.start();
@@ -88,6 +81,33 @@ export class ScannerSet {
       entry.retry = setTimeout(() => void this.open(entry, attempt + 1), delay);
       entry.retry.unref();
     }
+  }
+
+  /**
+   * Takes over a scanner the device manager found and opened (USB hot-plug discovery): claims and
+   * enables it and forwards its scans. The manager keeps reconnecting it; a scanner already
+   * configured by port stays with its configured entry.
+   */
+  async adopt(id: string, path: string, session: ScannerSession): Promise<void> {
+    if (this.stopped || this.entries.has(id)) return;
+    const entry: Entry = { config: { id, port: path }, session };
+    this.entries.set(id, entry);
+    this.wire(entry, session);
+    await session.claim();
+    await session.enable();
+    this.opts.logger.info(
+      { device: id, driver: session.driverName, info: session.info() },
+      'discovered scanner ready',
+    );
+  }
+
+  private wire(entry: Entry, s: ScannerSession): void {
+    const id = entry.config.id;
+    s.on('scan', (scan) => this.opts.onScan({ ...scan, deviceId: id }));
+    s.on('error', (e) => this.opts.logger.warn({ device: id, code: e.code }, e.message));
+    s.on('status', (st) =>
+      this.opts.logger.info({ device: id, state: st.state, connected: st.connected }, 'scanner status'),
+    );
   }
 
   session(id: string): ScannerSession | undefined {
