@@ -102,7 +102,12 @@ export class Agent {
       : undefined;
     this.scanners = new ScannerSet({
       logger: this.logger,
-      onScan: (scan) => void this.pipeline.handle(scan),
+      onScan: (scan) => {
+        // handle() turns every failure into a refusal; this catch only guards the process.
+        this.pipeline
+          .handle(scan)
+          .catch((e: unknown) => this.logger.error({ err: e }, 'scan pipeline failed'));
+      },
       ...(opts.transportFor ? { transportFor: opts.transportFor } : {}),
     });
     const scannerTerminals = new Map(config.scanners.map((s) => [s.id, s]));
