@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { ScanEvent } from '../../devices/types.js';
 import type { EhcCode } from '../../protocol/qr/index.js';
+import { scanEvent as scan } from '../../test/support/scan-event.js';
 import { AgentMetrics } from '../metrics/agent-metrics.js';
 import { OutboxStore } from '../outbox/outbox-store.js';
 import { ReplayGuard } from '../replay/replay-guard.js';
@@ -14,21 +14,6 @@ const EHC = '3E3CD944076BBF60BD028DC26954B22B130FB3E42993016C2D205A5F31FB0B33';
 const dyn = (v: string) => `${EHC}:0:${v}`;
 const V1 = '07EDF114B1651BA63D112011E74C1EC3';
 const V2 = '17EDF114B1651BA63D112011E74C1EC3';
-
-function scan(text: string, deviceId = 'd1'): ScanEvent {
-  const t = process.hrtime.bigint();
-  return {
-    deviceId,
-    bytes: Buffer.from(text),
-    text,
-    charset: 'ascii',
-    charsetSource: 'heuristic',
-    symbology: 'qr_code',
-    symbologySource: 'none',
-    firstByteNs: t,
-    lastByteNs: t,
-  };
-}
 
 class FakeVerifier implements Verifier {
   readonly name = 'hsm' as const;

@@ -10,10 +10,23 @@ export interface Summary {
 
 const round = (v: number): number => Math.round(v * 1000) / 1000;
 
+/** Nearest-rank percentile (`q` in 0..1) of ascending samples; 0 for none. */
+function nearestRank(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1]!;
+}
+
+/** Nearest-rank percentile (`q` in 0..1) of unsorted samples; 0 for none. */
+export function percentile(values: readonly number[], q: number): number {
+  return nearestRank(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
+}
+
 export function summarize(samplesMs: readonly number[]): Summary {
   const sorted = [...samplesMs].sort((a, b) => a - b);
-  const at = (q: number): number =>
-    sorted.length === 0 ? 0 : sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1]!;
+  const at = (q: number): number => nearestRank(sorted, q);
   const mean = sorted.length === 0 ? 0 : sorted.reduce((a, b) => a + b, 0) / sorted.length;
   return {
     n: sorted.length,

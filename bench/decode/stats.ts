@@ -1,4 +1,5 @@
 /** Per category × decoder tallies and latency percentiles. */
+import { percentile } from '../common/samples.js';
 
 /** The cell of the report for one decoder in one category. */
 export interface CellStats {
@@ -12,14 +13,6 @@ export interface CellStats {
   readonly meanMs: number;
   /** `ok / n`. */
   readonly rate: number;
-}
-
-/** Nearest-rank percentile (`q` in 0..1) of unsorted samples; 0 for none. */
-export function percentile(values: readonly number[], q: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length)));
-  return sorted[rank - 1]!;
 }
 
 const round = (v: number): number => Math.round(v * 1000) / 1000;

@@ -1,29 +1,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../program.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli as run } from '../../test/support/run-cli.js';
 
 const DYNAMIC =
   '3E3CD944076BBF60BD028DC26954B22B130FB3E42993016C2D205A5F31FB0B33:0:07EDF114B1651BA63D112011E74C1EC3';
-
-/** Runs `ehc …` in-process through buildProgram(), capturing stdout, stderr and the exit code. */
-async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => out.push(String(s)) > 0);
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => err.push(String(s)) > 0);
-  process.exitCode = undefined;
-  try {
-    const program = buildProgram().exitOverride();
-    await program.parseAsync(['node', 'ehc', ...args]);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { out: out.join(''), err: err.join(''), code };
-}
 
 afterEach(() => {
   process.exitCode = undefined;

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { parseAgentConfig } from '../../agent/config/agent-config.js';
 import { Lab } from '../../lab/lab.js';
+import { scanEvent } from '../support/scan-event.js';
 
 const labs: Lab[] = [];
 afterEach(async () => {
@@ -44,18 +45,7 @@ describe('agent config central.standbyUrls', () => {
     });
     await agent.start();
     try {
-      const t = process.hrtime.bigint();
-      const e = await agent.pipeline.handle({
-        deviceId: 'window-1',
-        bytes: Buffer.from(code),
-        text: code,
-        charset: 'ascii',
-        charsetSource: 'heuristic',
-        symbology: 'qr_code',
-        symbologySource: 'none',
-        firstByteNs: t,
-        lastByteNs: t,
-      });
+      const e = await agent.pipeline.handle(scanEvent(code, 'window-1'));
       expect(e?.verdict).toMatchObject({ verdict: 'VALID', by: 'central' });
       expect(agent.central?.activeUrl).toBe(live.url);
     } finally {

@@ -5,6 +5,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Agent } from '../../agent/agent.js';
 import { Lab } from '../../lab/lab.js';
+import { scanEvent } from '../support/scan-event.js';
 
 const labs: Lab[] = [];
 const dirs: string[] = [];
@@ -65,18 +66,7 @@ describe('agent failure behaviour, end to end', () => {
     });
     await other.start();
     try {
-      const t = process.hrtime.bigint();
-      const e = await other.pipeline.handle({
-        deviceId: 'pharmacy-1',
-        bytes: Buffer.from(code),
-        text: code,
-        charset: 'ascii',
-        charsetSource: 'heuristic',
-        symbology: 'qr_code',
-        symbologySource: 'none',
-        firstByteNs: t,
-        lastByteNs: t,
-      });
+      const e = await other.pipeline.handle(scanEvent(code, 'pharmacy-1'));
       expect(e?.verdict).toMatchObject({ verdict: 'INVALID', reason: 'replayed', by: 'central' });
     } finally {
       await other.stop();

@@ -3,10 +3,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildProgram } from '../../cli/program.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createHsmClient } from '../../clients/hsm/client.js';
 import { encryptValidity } from '../../protocol/crypto/validity.js';
+import { runCli as run } from '../support/run-cli.js';
 import { Harness, KEYS, okValue } from './helpers.js';
 
 const h = new Harness();
@@ -19,26 +19,6 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
   process.exitCode = undefined;
 });
-
-/** Runs `ehc …` in-process, capturing stdout, stderr and the exit code. */
-async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => out.push(String(s)) > 0);
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => err.push(String(s)) > 0);
-  process.exitCode = undefined;
-  try {
-    await buildProgram()
-      .exitOverride()
-      .parseAsync(['node', 'ehc', ...args]);
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { out: out.join(''), err: err.join(''), code };
-}
 
 const EHC_ID = '3E3CD944076BBF60BD028DC26954B22B130FB3E42993016C2D205A5F31FB0B33';
 const NOW = Date.UTC(2025, 0, 2, 3, 4, 5);
