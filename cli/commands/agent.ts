@@ -9,6 +9,7 @@ import { HsmVerifier } from '../../agent/verify/hsm-verifier.js';
 import { CentralClient } from '../../clients/central/client.js';
 import { createHsmClient } from '../../clients/hsm/client.js';
 import { parseEndpoint } from '../../clients/hsm/endpoint.js';
+import { SdNotifier } from '../../kiosk/sd-notify.js';
 import { runDemo } from '../../lab/demo.js';
 import { parseEhcCode } from '../../protocol/qr/index.js';
 import { printDemo } from '../demo-output.js';
@@ -53,12 +54,17 @@ export function registerAgent({ program }: CliGroups): void {
         process.exitCode = EXIT.usage;
         return;
       }
+      // Under systemd (Type=notify): READY once serving, WATCHDOG from this event loop, STOPPING
+      // when the drain begins. Outside systemd these are no-ops.
+      const notifier = new SdNotifier({ onError: (e) => process.stderr.write(`ehc agent: ${e.message}\n`) });
       await agent.start();
+      await notifier.ready('serving');
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
       });
+      await notifier.stopping();
       await agent.stop();
     });
 

@@ -11,6 +11,7 @@ import { registerDevices } from './devices.js';
 import { registerFirmware } from './firmware.js';
 import { registerHsm } from './hsm.js';
 import { registerQr } from './qr.js';
+import { registerService } from './service.js';
 
 export const commandModules: readonly RegisterCommands[] = [
   registerQr,
@@ -20,6 +21,7 @@ export const commandModules: readonly RegisterCommands[] = [
   registerFirmware,
   registerAgent,
   registerCertify,
+  registerService,
   registerBenchHsm,
   registerBenchLoad,
   registerBenchDecode,
