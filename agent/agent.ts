@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { CentralClient } from '../clients/central/client.js';
 import { httpsFetch } from '../clients/central/https-fetch.js';
 import { createHsmClient } from '../clients/hsm/client.js';
@@ -10,10 +10,10 @@ import { systemHotplug, systemListers } from '../devices/manager/listers.js';
 import { DeviceManager, type DeviceManagerOptions } from '../devices/manager/manager.js';
 import { createTransport, type PortSpec } from '../devices/transports/port-spec.js';
 import type { Transport } from '../devices/types.js';
-import { PII_LOG_PATHS } from '../protocol/privacy/mask.js';
 import { type AccountPolicy, AdminService } from './admin/index.js';
 import { type ApiServer, createApiServer } from './api/index.js';
 import { type AgentConfig, publicAgentConfig, type ScannerConfig } from './config/agent-config.js';
+import { closeAgentLogger, createAgentLogger, logLevelControl } from './log/logger.js';
 import { AgentMetrics } from './metrics/agent-metrics.js';
 import { CentralUseRecordSink } from './outbox/central-sink.js';
 import { OutboxStore } from './outbox/outbox-store.js';
@@ -81,7 +81,13 @@ export class Agent {
   constructor(private readonly opts: AgentOptions) {
     const { config } = opts;
     this.logger =
-      opts.logger ?? pino({ level: config.log.level, redact: { paths: PII_LOG_PATHS, censor: '***' } });
+      opts.logger ??
+      createAgentLogger({
+        level: config.log.level,
+        ...(config.log.file
+          ? { file: { path: config.log.file, size: config.log.rotateSize, keep: config.log.keep } }
+          : {}),
+      });
     this.db = openDatabase(config.storage.file);
     this.hsm = opts.hsm ?? this.buildHsm(config);
     this.central = opts.central ?? this.buildCentral(config);
@@ -199,6 +205,7 @@ export class Agent {
         host: config.api.host,
         port: config.api.port,
         logger: this.logger,
+        logLevel: logLevelControl(this.logger),
         ...(config.api.tls
           ? { tls: { cert: readFileSync(config.api.tls.cert), key: readFileSync(config.api.tls.key) } }
           : {}),
@@ -262,5 +269,6 @@ export class Agent {
     this.closeCentralFetch?.();
     this.admin.close();
     this.db.close();
+    if (!this.opts.logger) await closeAgentLogger(this.logger);
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AdminService } from '../admin/index.js';
+import type { LogLevelControl } from '../log/logger.js';
 import type { AgentRuntime } from '../types.js';
 import type { Guard } from './auth.js';
 import type { ConfigStore } from './types.js';
@@ -11,6 +12,7 @@ export interface RouteDeps {
   readonly admin: AdminService;
   readonly guard: Guard;
   readonly configStore: ConfigStore | undefined;
+  readonly logLevel: LogLevelControl | undefined;
   readonly openHealth: boolean;
   readonly openMetrics: boolean;
   readonly maxScans: number;

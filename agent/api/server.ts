@@ -7,6 +7,7 @@ import { Guard } from './auth.js';
 import { checkBind } from './bind-policy.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
 import type { RouteDeps } from './route-deps.js';
+import { registerAdminLogRoutes } from './routes-admin-log.js';
 import { registerAdminManageRoutes } from './routes-admin-manage.js';
 import { registerAdminSessionRoutes } from './routes-admin-session.js';
 import { registerEventRoutes } from './routes-events.js';
@@ -65,6 +66,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     admin: options.admin,
     guard: new Guard(options.admin, tokens),
     configStore: options.configStore,
+    logLevel: options.logLevel,
     openHealth: options.open?.health ?? true,
     openMetrics: options.open?.metrics ?? false,
     maxScans: options.maxScans ?? 500,
@@ -78,6 +80,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     registerEventRoutes(deps);
     registerAdminSessionRoutes(deps);
     registerAdminManageRoutes(deps);
+    registerAdminLogRoutes(deps);
   });
 
   let closed = false;

@@ -9,6 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { AdminService } from '../admin/index.js';
+import type { LogLevelControl } from '../log/logger.js';
 import type { AgentRuntime } from '../types.js';
 
 /** A kiosk application's credential. `name` appears in the audit log; `token` never does. */
@@ -59,6 +60,8 @@ export interface ApiServerOptions {
   readonly open?: { readonly health?: boolean; readonly metrics?: boolean };
   /** When absent, `GET /admin/config` shows `runtime.publicConfig()` and `PUT` answers 405. */
   readonly configStore?: ConfigStore;
+  /** The agent logger's level, switchable by an admin (`GET`/`PUT /admin/log-level`). */
+  readonly logLevel?: LogLevelControl;
   /** Default: a silent logger. */
   readonly logger?: Logger;
   /** Largest `GET /scans?limit=` (default 500). */

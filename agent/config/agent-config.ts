@@ -46,7 +46,12 @@ export interface AgentConfig {
     readonly baseBackoffMs: number;
     readonly maxBackoffMs: number;
   };
-  readonly log: { readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent' };
+  readonly log: {
+    readonly level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+    readonly file?: string;
+    readonly rotateSize: string;
+    readonly keep: number;
+  };
 }
 
 export interface ScannerConfig {
@@ -231,8 +236,20 @@ export const AGENT_CONFIG_SPEC = {
           type: 'enum',
           values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
           default: 'info',
-          help: 'pino level',
+          help: 'pino level (switchable at run time: PUT /admin/log-level)',
         },
+        file: {
+          type: 'string',
+          optional: true,
+          help: 'log to this file, rotated by size (default: JSON to stdout, i.e. journald under systemd)',
+        },
+        rotateSize: {
+          type: 'string',
+          default: '10m',
+          pattern: /^[1-9][0-9]*[kmg]$/,
+          help: 'rotate the log file at this size (k, m, g)',
+        },
+        keep: { type: 'int', default: 5, min: 1, max: 100, help: 'rotated log files kept' },
       },
     },
   },

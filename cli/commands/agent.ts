@@ -1,8 +1,9 @@
 // ehc agent, ehc verify, ehc demo — the host agent (issue 7)
 import { Agent } from '../../agent/agent.js';
-import { AGENT_CONFIG_SPEC, loadAgentConfig } from '../../agent/config/agent-config.js';
+import { AGENT_CONFIG_SPEC, type AgentConfig, loadAgentConfig } from '../../agent/config/agent-config.js';
 import { describeConfig } from '../../agent/config/describe.js';
 import { ConfigError } from '../../agent/config/schema.js';
+import { LOG_LEVELS } from '../../agent/log/logger.js';
 import type { Verifier } from '../../agent/types.js';
 import { CentralVerifier } from '../../agent/verify/central-verifier.js';
 import { HsmVerifier } from '../../agent/verify/hsm-verifier.js';
@@ -30,43 +31,66 @@ interface VerifyOpts {
   json?: boolean;
 }
 
+/** `--log-file` / `--log-level` on top of the file's `log` section, validated like the file. */
+function withLogOverrides(config: AgentConfig, opts: { logFile?: string; logLevel?: string }): AgentConfig {
+  if (opts.logFile === undefined && opts.logLevel === undefined) return config;
+  const levels: readonly string[] = [...LOG_LEVELS, 'silent'];
+  if (opts.logLevel !== undefined && !levels.includes(opts.logLevel)) {
+    throw new ConfigError([`--log-level: must be one of ${levels.join(', ')}`]);
+  }
+  return {
+    ...config,
+    log: {
+      ...config.log,
+      ...(opts.logFile === undefined ? {} : { file: opts.logFile }),
+      ...(opts.logLevel === undefined ? {} : { level: opts.logLevel as AgentConfig['log']['level'] }),
+    },
+  };
+}
+
 export function registerAgent({ program }: CliGroups): void {
   program
     .command('agent')
     .description('run the host agent: scanners → verification → feedback, local API, outbox')
     .option('--config <file>', 'agent configuration (JSON; see config/README.md)')
     .option('--describe-config', 'print the configuration reference (Markdown) and exit')
-    .action(async (opts: { config?: string; describeConfig?: boolean }) => {
-      if (opts.describeConfig) {
-        process.stdout.write(describeConfig(AGENT_CONFIG_SPEC, 'Agent configuration reference'));
-        return;
-      }
-      if (!opts.config) {
-        process.stderr.write('ehc agent: --config <file> is required\n');
-        process.exitCode = EXIT.usage;
-        return;
-      }
-      let agent: Agent;
-      try {
-        agent = new Agent({ config: loadAgentConfig(opts.config) });
-      } catch (e) {
-        process.stderr.write(`ehc agent: ${e instanceof ConfigError ? e.message : (e as Error).message}\n`);
-        process.exitCode = EXIT.usage;
-        return;
-      }
-      // Under systemd (Type=notify): READY once serving, WATCHDOG from this event loop, STOPPING
-      // when the drain begins. Outside systemd these are no-ops.
-      const notifier = new SdNotifier({ onError: (e) => process.stderr.write(`ehc agent: ${e.message}\n`) });
-      await agent.start();
-      await notifier.ready('serving');
-      await new Promise<void>((resolve) => {
-        const stop = () => resolve();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
-      await notifier.stopping();
-      await agent.stop();
-    });
+    .option('--log-file <file>', 'log to this file, rotated by size (overrides log.file; default: stdout)')
+    .option('--log-level <level>', 'pino level (overrides log.level; also PUT /admin/log-level at run time)')
+    .action(
+      async (opts: { config?: string; describeConfig?: boolean; logFile?: string; logLevel?: string }) => {
+        if (opts.describeConfig) {
+          process.stdout.write(describeConfig(AGENT_CONFIG_SPEC, 'Agent configuration reference'));
+          return;
+        }
+        if (!opts.config) {
+          process.stderr.write('ehc agent: --config <file> is required\n');
+          process.exitCode = EXIT.usage;
+          return;
+        }
+        let agent: Agent;
+        try {
+          agent = new Agent({ config: withLogOverrides(loadAgentConfig(opts.config), opts) });
+        } catch (e) {
+          process.stderr.write(`ehc agent: ${e instanceof ConfigError ? e.message : (e as Error).message}\n`);
+          process.exitCode = EXIT.usage;
+          return;
+        }
+        // Under systemd (Type=notify): READY once serving, WATCHDOG from this event loop, STOPPING
+        // when the drain begins. Outside systemd these are no-ops.
+        const notifier = new SdNotifier({
+          onError: (e) => process.stderr.write(`ehc agent: ${e.message}\n`),
+        });
+        await agent.start();
+        await notifier.ready('serving');
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        await notifier.stopping();
+        await agent.stop();
+      },
+    );
 
   program
     .command('verify')
