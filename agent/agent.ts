@@ -60,6 +60,13 @@ export interface AgentOptions {
   readonly fastPasswordHashing?: boolean;
 }
 
+/** What a stop did: scans in flight when it began, scans abandoned at the bound, time taken. */
+export interface DrainReport {
+  readonly pendingAtStop: number;
+  readonly abandoned: number;
+  readonly ms: number;
+}
+
 export class Agent {
   readonly logger: Logger;
   readonly metrics = new AgentMetrics();
@@ -75,6 +82,8 @@ export class Agent {
   private api: ApiServer | undefined;
   private manager: DeviceManager | undefined;
   private ownsHsm = false;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopping: Promise<DrainReport> | undefined;
   private closeCentralFetch: (() => void) | undefined;
   apiUrl: string | undefined;
 
@@ -110,9 +119,13 @@ export class Agent {
       logger: this.logger,
       onScan: (scan) => {
         // handle() turns every failure into a refusal; this catch only guards the process.
-        this.pipeline
+        // Every scan the driver acknowledged is tracked until its verdict is recorded, so that
+        // stop() can drain it: an acknowledged scan is never dropped half-way.
+        const p: Promise<unknown> = this.pipeline
           .handle(scan)
-          .catch((e: unknown) => this.logger.error({ err: e }, 'scan pipeline failed'));
+          .catch((e: unknown) => this.logger.error({ err: e }, 'scan pipeline failed'))
+          .finally(() => this.inFlight.delete(p));
+        this.inFlight.add(p);
       },
       ...(opts.transportFor ? { transportFor: opts.transportFor } : {}),
     });
@@ -260,15 +273,60 @@ export class Agent {
     await this.sender?.drained();
   }
 
-  async stop(): Promise<void> {
-    await this.api?.close();
+  /** Scans received and not yet recorded (a verdict or a refusal). */
+  get scansInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Stops with a drain (SIGTERM): no new devices; the scans already received finish — verdict,
+   * use record and outbox entry in one SQLite transaction, feedback to the scanner — while the
+   * scanners are still open; then the scanners close (a scan they have not delivered stays in the
+   * scanner, which re-sends it to the next agent), the scans that arrived meanwhile finish too,
+   * the outbox sender stops (undelivered records stay in the store for the next start), and the
+   * local API and the store close. `drainMs` bounds the wait for in-flight scans; a scan still
+   * waiting on a peer then is abandoned before its transaction, so it is neither accepted nor
+   * recorded (fail closed) and the report says how many. Idempotent.
+   */
+  stop(opts: { drainMs?: number } = {}): Promise<DrainReport> {
+    this.stopping ??= this.drainAndClose(opts.drainMs ?? 5000);
+    return this.stopping;
+  }
+
+  private async drainAndClose(drainMs: number): Promise<DrainReport> {
+    const started = performance.now();
+    const deadline = started + drainMs;
+    const pendingAtStop = this.inFlight.size;
     await this.manager?.stop();
+    await this.waitInFlight(deadline);
     await this.scanners.stop();
+    await this.waitInFlight(deadline);
+    const abandoned = this.inFlight.size;
     await this.sender?.stop();
+    await this.api?.close();
     if (this.ownsHsm) await this.hsm?.close();
     this.closeCentralFetch?.();
     this.admin.close();
     this.db.close();
+    const report = { pendingAtStop, abandoned, ms: Math.round(performance.now() - started) };
+    if (abandoned > 0) this.logger.warn(report, 'agent stopped; scans abandoned at the drain bound');
+    else this.logger.info(report, 'agent stopped; every received scan recorded');
     if (!this.opts.logger) await closeAgentLogger(this.logger);
+    return report;
+  }
+
+  private async waitInFlight(deadlineMs: number): Promise<void> {
+    while (this.inFlight.size > 0) {
+      const left = deadlineMs - performance.now();
+      if (left <= 0) return;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.allSettled([...this.inFlight]),
+        new Promise((r) => {
+          timer = setTimeout(r, left);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
   }
 }

@@ -39,6 +39,16 @@ export function migrate(db: Db, scope: string, migrations: readonly Migration[])
     | { version: number }
     | undefined;
   let current = row?.version ?? 0;
+  const known = Math.max(0, ...migrations.map((m) => m.version));
+  if (current > known) {
+    // A newer agent wrote this file (a downgrade): its tables may mean something this one
+    // cannot read, so refuse to start rather than guess.
+    throw new StoreError(
+      'STORE_SCHEMA_NEWER',
+      `the database's ${scope} schema is version ${current}, newer than this agent knows (${known}): ` +
+        'run the newer agent, or restore the backup taken before the upgrade',
+    );
+  }
   const pending = [...migrations].sort((a, b) => a.version - b.version).filter((m) => m.version > current);
   const apply = db.transaction((m: Migration) => {
     db.exec(m.sql);

@@ -55,9 +55,16 @@ export function registerAgent({ program }: CliGroups): void {
     .option('--config <file>', 'agent configuration (JSON; see config/README.md)')
     .option('--describe-config', 'print the configuration reference (Markdown) and exit')
     .option('--log-file <file>', 'log to this file, rotated by size (overrides log.file; default: stdout)')
+    .option('--drain <ms>', 'on SIGTERM, wait this long for scans in flight before closing', '5000')
     .option('--log-level <level>', 'pino level (overrides log.level; also PUT /admin/log-level at run time)')
     .action(
-      async (opts: { config?: string; describeConfig?: boolean; logFile?: string; logLevel?: string }) => {
+      async (opts: {
+        config?: string;
+        describeConfig?: boolean;
+        logFile?: string;
+        logLevel?: string;
+        drain?: string;
+      }) => {
         if (opts.describeConfig) {
           process.stdout.write(describeConfig(AGENT_CONFIG_SPEC, 'Agent configuration reference'));
           return;
@@ -88,7 +95,15 @@ export function registerAgent({ program }: CliGroups): void {
           process.once('SIGTERM', stop);
         });
         await notifier.stopping();
-        await agent.stop();
+        const drainMs = Number(opts.drain ?? 5000);
+        // The drain is bounded; if closing itself hangs (a device that never closes), exit
+        // anyway, well inside systemd's TimeoutStopSec, rather than be SIGKILLed mid-write.
+        setTimeout(() => {
+          process.stderr.write('ehc agent: stop took too long; exiting\n');
+          process.exit(EXIT.negative);
+        }, drainMs + 5000).unref();
+        const report = await agent.stop({ drainMs });
+        if (report.abandoned > 0) process.exitCode = EXIT.negative;
       },
     );
 

@@ -81,7 +81,9 @@ describe('outbox durability', () => {
       fastPasswordHashing: true,
     });
     await agent.start();
-    cleanup.push(() => agent.stop());
+    cleanup.push(async () => {
+      await agent.stop();
+    });
     await agent.flushOutbox();
     const stored = await lab.central.store.queryUseRecords({ limit: 1000 });
     const recordIds = stored.map((r) => r.recordId);
