@@ -90,33 +90,29 @@ function parseCert(pem: Buffer, file: string): X509Certificate | CheckResult {
   }
 }
 
+/** Reads and checks one certificate file: its results, and the certificate when it parsed. */
+async function loadCert(env: DoctorEnv, file: string, what: string, out: CheckResult[]) {
+  const pem = await readable(env, file, what);
+  const parsed = Buffer.isBuffer(pem) ? parseCert(pem, file) : pem;
+  if (!(parsed instanceof X509Certificate)) {
+    out.push(parsed);
+    return undefined;
+  }
+  out.push(...certResults(parsed, file, env.now()));
+  return parsed;
+}
+
 async function checkSet(env: DoctorEnv, set: TlsSet): Promise<CheckResult[]> {
   const out: CheckResult[] = [];
-  let ca: X509Certificate | undefined;
-  let cert: X509Certificate | undefined;
-  if (set.ca) {
-    const pem = await readable(env, set.ca, 'CA file');
-    const parsed = Buffer.isBuffer(pem) ? parseCert(pem, set.ca) : pem;
-    if (parsed instanceof X509Certificate) {
-      ca = parsed;
-      out.push(...certResults(parsed, set.ca, env.now()));
-    } else out.push(parsed);
-  }
-  if (set.cert) {
-    const pem = await readable(env, set.cert, 'certificate');
-    const parsed = Buffer.isBuffer(pem) ? parseCert(pem, set.cert) : pem;
-    if (parsed instanceof X509Certificate) {
-      cert = parsed;
-      out.push(...certResults(parsed, set.cert, env.now()));
-      if (ca && !(parsed.checkIssued(ca) && parsed.verify(ca.publicKey))) {
-        out.push(
-          fail(
-            `certificate ${set.cert} is not issued by ${set.ca} (${parsed.issuer.replace(/\n/g, ', ')})`,
-            `use the ${set.name} certificate issued by the CA in ${set.ca}, or fix ${set.name}.ca`,
-          ),
-        );
-      }
-    } else out.push(parsed);
+  const ca = set.ca ? await loadCert(env, set.ca, 'CA file', out) : undefined;
+  const cert = set.cert ? await loadCert(env, set.cert, 'certificate', out) : undefined;
+  if (cert && ca && !(cert.checkIssued(ca) && cert.verify(ca.publicKey))) {
+    out.push(
+      fail(
+        `certificate ${set.cert} is not issued by ${set.ca} (${cert.issuer.replace(/\n/g, ', ')})`,
+        `use the ${set.name} certificate issued by the CA in ${set.ca}, or fix ${set.name}.ca`,
+      ),
+    );
   }
   if (set.key) {
     const pem = await readable(env, set.key, 'key file');

@@ -5,22 +5,13 @@
 import { describeLoadFailure, NativeLoader } from '../../devices/transports/native.js';
 import { nativeStatus } from '../../devices/transports/native-status.js';
 import type { Check, CheckResult, DoctorEnv } from '../types.js';
+import { loadSqlite } from './sqlite.js';
 
 const WHY = /^(.*?)\s*Fix: (.*?)\.?$/s;
 
-function moduleOf(imported: unknown): unknown {
-  const m = imported as { default?: unknown };
-  return m && typeof m === 'object' && 'default' in m && m.default ? m.default : m;
-}
-
 async function sqliteResult(env: DoctorEnv): Promise<CheckResult> {
   try {
-    const Database = moduleOf(await env.loadModule('better-sqlite3')) as new (
-      file: string,
-    ) => {
-      prepare(sql: string): { get(): unknown };
-      close(): void;
-    };
+    const Database = await loadSqlite(env);
     const db = new Database(':memory:');
     const row = db.prepare('select sqlite_version() as v').get() as { v: string };
     db.close();

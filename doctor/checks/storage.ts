@@ -5,22 +5,13 @@
  */
 import { dirname, resolve } from 'node:path';
 import type { Check, CheckResult, DoctorEnv } from '../types.js';
+import { loadSqlite, type SqliteDb } from './sqlite.js';
 
 const MiB = 1024 * 1024;
 /** Below this the outbox and the audit log may stop being written: fail. */
 export const DISK_FAIL_BYTES = 64 * MiB;
 /** Below this, warn. */
 export const DISK_WARN_BYTES = 512 * MiB;
-
-type Sqlite = new (
-  file: string,
-  opts: { readonly: boolean; fileMustExist: boolean },
-) => { pragma(sql: string): unknown; close(): void };
-
-function moduleOf(imported: unknown): unknown {
-  const m = imported as { default?: unknown };
-  return m && typeof m === 'object' && 'default' in m && m.default ? m.default : m;
-}
 
 async function diskResult(env: DoctorEnv, dir: string): Promise<CheckResult> {
   try {
@@ -52,9 +43,9 @@ async function integrityResult(env: DoctorEnv, file: string): Promise<CheckResul
       fix: `if the agent has run before, storage.file points at the wrong place`,
     };
   }
-  let db: InstanceType<Sqlite> | undefined;
+  let db: SqliteDb | undefined;
   try {
-    const Database = moduleOf(await env.loadModule('better-sqlite3')) as Sqlite;
+    const Database = await loadSqlite(env);
     db = new Database(file, { readonly: true, fileMustExist: true });
     const rows = db.pragma('integrity_check') as { integrity_check: string }[];
     const problems = rows.map((r) => r.integrity_check).filter((m) => m !== 'ok');
