@@ -27,10 +27,19 @@ let configFile: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ehc-doctor-all-'));
-  for (const f of ['ca.crt', 'server.crt', 'server.key', 'client.crt', 'client.key']) {
+  for (const f of [
+    'ca.crt',
+    'server.crt',
+    'server.key',
+    'client.crt',
+    'client.key',
+    'rogue.crt',
+    'rogue.key',
+  ]) {
     copyFileSync(join(PKI, f), join(dir, f));
   }
   chmodSync(join(dir, 'client.key'), 0o600);
+  chmodSync(join(dir, 'rogue.key'), 0o600);
   const pem = (f: string) => join(dir, f);
   machine = await CipherMachineServer.start({
     keys: generateKeys(),
@@ -127,5 +136,30 @@ describe('ehc doctor (healthy environment)', () => {
     const lines = formatText(late).trimEnd().split('\n');
     expect(lines.slice(0, -1)).toEqual(late.checks.map(formatLine));
     expect(lines.at(-1)).toBe(`${late.counts.ok} ok, ${late.counts.warn} warn, ${late.counts.fail} fail`);
+  });
+
+  it('a client certificate the machine does not trust: the TLS handshake fails, named as such', async () => {
+    const good = JSON.parse(readFileSync(configFile, 'utf8'));
+    const rogueFile = join(dir, 'rogue.json');
+    const tls = { ...good.hsm.tls, cert: join(dir, 'rogue.crt'), key: join(dir, 'rogue.key') };
+    writeFileSync(rogueFile, JSON.stringify({ ...good, hsm: { ...good.hsm, tls } }));
+    const report = await runDoctor({ env: healthy(), configFile: rogueFile });
+    const hsm = report.checks.find((c) => c.id === 'peers' && c.detail.startsWith('cipher machine'));
+    expect(hsm).toMatchObject({ status: 'fail', detail: expect.stringContaining('TLS handshake failed') });
+    expect(hsm?.fix).toContain('hsm.tls');
+  });
+
+  it('unreadable TLS files: the keys lines say why and the peer is not tried', async () => {
+    const good = JSON.parse(readFileSync(configFile, 'utf8'));
+    const gone = join(dir, 'missing.json');
+    writeFileSync(
+      gone,
+      JSON.stringify({ ...good, hsm: { ...good.hsm, tls: { ...good.hsm.tls, key: join(dir, 'nope.key') } } }),
+    );
+    const report = await runDoctor({ env: healthy(), configFile: gone });
+    expect(report.checks.filter((c) => c.status === 'fail').map((c) => [c.id, c.detail])).toEqual([
+      ['keys', `key file ${join(dir, 'nope.key')} is missing`],
+      ['peers', expect.stringContaining('not tried: the hsm.tls files cannot be read (ENOENT)')],
+    ]);
   });
 });

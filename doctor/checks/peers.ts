@@ -26,7 +26,15 @@ function hsmResult(p: HsmProbe, timeoutMs: number): CheckResult {
           : `check the machine is on and listening on ${p.endpoint}, and that the firewall lets this host through (hsm.primary / hsm.standby)`,
     };
   }
-  const r = p.result!;
+  if (p.filesError !== undefined || !p.result) {
+    return {
+      id: 'peers',
+      status: 'fail',
+      detail: `${at} not tried: the hsm.tls files cannot be read (${p.filesError ?? 'error'})`,
+      fix: 'see the keys lines',
+    };
+  }
+  const r = p.result;
   const rtt = p.answeredMs - p.sentMs;
   if (r.status === 'ok') {
     const v = r.value;
@@ -44,11 +52,15 @@ function hsmResult(p: HsmProbe, timeoutMs: number): CheckResult {
       fix: 'the machine is overloaded or hung, or something else listens on that port: restart it or fix hsm.primary',
     };
   }
-  if (r.status === 'unavailable' && r.reason === 'connect-failed' && p.tls) {
+  if (
+    r.status === 'unavailable' &&
+    (r.reason === 'connect-failed' || r.reason === 'connection-lost') &&
+    p.tls
+  ) {
     return {
       id: 'peers',
       status: 'fail',
-      detail: `${at} TLS handshake failed (${r.message})`,
+      detail: `${at} TLS handshake failed or the machine refused this client (${r.message})`,
       fix: 'check hsm.tls: the CA must have signed the machine’s certificate and the machine must trust this client certificate (see the keys lines)',
     };
   }

@@ -41,6 +41,8 @@ export interface HsmProbe {
   readonly tls: boolean;
   readonly tcp: TcpOutcome;
   readonly result?: HsmResult<HsmDeviceInfo>;
+  /** The TLS files could not be read (their error code): no call was made. */
+  readonly filesError?: string;
   /** Local clock before and after the call (ms since the epoch). */
   readonly sentMs: number;
   readonly answeredMs: number;
@@ -59,13 +61,18 @@ export function probeHsm(ctx: DoctorContext, endpoint: string): Promise<HsmProbe
     const base = { endpoint, tls: hsm.tls !== undefined, tcp, sentMs };
     if (!tcp.ok) return { ...base, answeredMs: ctx.env.now() };
     const fs = ctx.env.fs;
-    const tls = hsm.tls
-      ? {
-          ca: await fs.readFile(hsm.tls.ca),
-          cert: await fs.readFile(hsm.tls.cert),
-          key: await fs.readFile(hsm.tls.key),
-        }
-      : undefined;
+    let tls: { ca: Buffer; cert: Buffer; key: Buffer } | undefined;
+    try {
+      tls = hsm.tls
+        ? {
+            ca: await fs.readFile(hsm.tls.ca),
+            cert: await fs.readFile(hsm.tls.cert),
+            key: await fs.readFile(hsm.tls.key),
+          }
+        : undefined;
+    } catch (e) {
+      return { ...base, filesError: (e as NodeJS.ErrnoException).code ?? 'error', answeredMs: ctx.env.now() };
+    }
     const client = createHsmClient({
       endpoints: [ep],
       timeoutMs: hsm.timeoutMs,
@@ -99,7 +106,21 @@ export function centralUrls(config: AgentConfig): string[] {
 export function probeCentral(ctx: DoctorContext, url: string): Promise<CentralProbe> {
   return ctx.once(`central ${url}`, async () => {
     const central = ctx.config!.central!;
-    const handle = ctx.env.makeFetch(central.caFile ? await ctx.env.fs.readFile(central.caFile) : undefined);
+    let ca: Buffer | undefined;
+    try {
+      ca = central.caFile ? await ctx.env.fs.readFile(central.caFile) : undefined;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? 'error';
+      const message = `cannot read central.caFile (${code}): see the keys lines`;
+      const now = ctx.env.now();
+      return {
+        url,
+        result: { status: 'unavailable', reason: 'connection', message, elapsedMs: 0 },
+        sentMs: now,
+        answeredMs: now,
+      };
+    }
+    const handle = ctx.env.makeFetch(ca);
     let dateMs: number | undefined;
     const watched: typeof fetch = async (input, init) => {
       const res = await handle.fetch(input, init);
