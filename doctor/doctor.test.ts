@@ -121,7 +121,7 @@ describe('ehc doctor (healthy environment)', () => {
       'storage',
     ]);
     expect(report.checks.find((c) => c.detail.startsWith('cipher machine'))?.detail).toContain(
-      '(TLS) answered in',
+      '(TLS) connected and answered in',
     );
   });
 

@@ -41,7 +41,7 @@ function hsmResult(p: HsmProbe, timeoutMs: number): CheckResult {
     return {
       id: 'peers',
       status: 'ok',
-      detail: `${at}${p.tls ? ' (TLS)' : ''} answered in ${rtt} ms: ${v.vendor} ${v.model}, firmware ${v.firmware}`,
+      detail: `${at}${p.tls ? ' (TLS)' : ''} connected and answered in ${p.connectedMs ?? rtt} ms, round trip ${rtt} ms: ${v.vendor} ${v.model}, firmware ${v.firmware}`,
     };
   }
   if (r.status === 'unavailable' && r.reason === 'timeout') {

@@ -41,9 +41,11 @@ export interface HsmProbe {
   readonly tls: boolean;
   readonly tcp: TcpOutcome;
   readonly result?: HsmResult<HsmDeviceInfo>;
+  /** Time to connect and get the first answer (ms), when it came. */
+  readonly connectedMs?: number;
   /** The TLS files could not be read (their error code): no call was made. */
   readonly filesError?: string;
-  /** Local clock before and after the call (ms since the epoch). */
+  /** Local clock before and after the (second) call (ms since the epoch). */
   readonly sentMs: number;
   readonly answeredMs: number;
 }
@@ -81,9 +83,14 @@ export function probeHsm(ctx: DoctorContext, endpoint: string): Promise<HsmProbe
       ...(tls ? { tls } : {}),
     });
     try {
+      // The first call pays for connecting (and the TLS handshake); the second is the round trip.
       const t0 = ctx.env.now();
+      const first = await client.info();
+      const connectedMs = ctx.env.now() - t0;
+      if (first.status !== 'ok') return { ...base, sentMs: t0, result: first, answeredMs: ctx.env.now() };
+      const t1 = ctx.env.now();
       const result = await client.info();
-      return { ...base, sentMs: t0, result, answeredMs: ctx.env.now() };
+      return { ...base, connectedMs, sentMs: t1, result, answeredMs: ctx.env.now() };
     } finally {
       await client.close();
     }
