@@ -29,9 +29,9 @@ const NTP_FIX =
   'synchronise this machine’s clock with NTP (timedatectl set-ntp true; or chrony/ntpd pointed at the hospital’s time server)';
 
 export function skewResult(peer: string, skewMs: number, limits: SkewLimits): CheckResult {
-  const s = (skewMs / 1000).toFixed(1);
+  const s = (Math.abs(skewMs) / 1000).toFixed(1);
   const side = skewMs > 0 ? 'behind' : 'ahead of';
-  const detail = `local clock ${Math.abs(skewMs) < 1000 ? 'agrees with' : `${Math.abs(Number(s))} s ${side}`} ${peer}`;
+  const detail = `local clock ${Math.abs(skewMs) < 1000 ? 'agrees with' : `${s} s ${side}`} ${peer}`;
   const abs = Math.abs(skewMs);
   if (abs > limits.failMs) {
     return {
