@@ -20,6 +20,7 @@ export function fakeEnv(dir: string, over: EnvOverrides = {}): DoctorEnv {
     sysRoot: join(dir, 'sys'),
     devRoot: join(dir, 'dev'),
     groupFile: join(dir, 'group'),
+    udevRuleFile: join(dir, 'udev', '60-ehc-scanners.rules'),
     ...rest,
     fs: { ...base.fs, ...fs },
   };

@@ -47,6 +47,8 @@ export interface DoctorEnv {
   readonly devRoot: string;
   /** The group database (`/etc/group`), to name a device node's group. */
   readonly groupFile: string;
+  /** The udev rule the project installs for scanners (`/etc/udev/rules.d/60-ehc-scanners.rules`). */
+  readonly udevRuleFile: string;
   /** A fetch for the central service, HTTPS checked against `ca` when given (the project's `httpsFetch`). */
   makeFetch(ca?: Buffer): FetchHandle;
   /** EHC_* overrides, as the agent reads them. */

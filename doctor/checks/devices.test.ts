@@ -1,11 +1,11 @@
-import { chownSync, mkdtempSync } from 'node:fs';
+import { chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../../agent/config/agent-config.js';
 import { addUsbDevice, errno, fakeEnv } from '../fake-env.js';
 import { runChecks } from '../runner.js';
-import { devicesCheck, UDEV_RULE_FILE } from './devices.js';
+import { devicesCheck } from './devices.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ehc-doctor-dev-'));
 
@@ -42,8 +42,15 @@ describe('doctor devices', () => {
     expect(r?.detail).toContain(
       `${node} cannot be opened read-write by this user (mode 0644, group dialout)`,
     );
-    expect(r?.fix).toContain(UDEV_RULE_FILE);
+    expect(r?.fix).toContain(
+      `the udev rule ${env.udevRuleFile} is missing: install it (ehc service install)`,
+    );
     expect(r?.fix).toContain('usermod -aG dialout');
+
+    mkdirSync(join(dir, 'udev'));
+    writeFileSync(env.udevRuleFile, '# ehc scanners\n');
+    const [again] = await runChecks([devicesCheck], { env });
+    expect(again?.fix).toContain(`${env.udevRuleFile} exists but was not applied`);
   });
 
   it('a scanner in keyboard mode warns with how to switch it; a configured port that is missing fails', async () => {

@@ -48,6 +48,16 @@ async function groupName(env: DoctorEnv, gid: number): Promise<string> {
   return line?.split(':')[0] ?? `gid ${gid}`;
 }
 
+/** The rule is missing: install it; present but the node still denied: it was not applied (or does not match). */
+async function udevFix(env: DoctorEnv): Promise<string> {
+  try {
+    await env.fs.stat(env.udevRuleFile);
+    return `${env.udevRuleFile} exists but was not applied to this node: replug the scanner or run udevadm control --reload && udevadm trigger (and check the rule names this USB id)`;
+  } catch {
+    return `the udev rule ${env.udevRuleFile} is missing: install it (ehc service install)`;
+  }
+}
+
 /** Whether this user may open `path` read-write; when not, why and the fix. */
 export async function nodeAccess(env: DoctorEnv, path: string, what: string): Promise<CheckResult> {
   try {
@@ -76,7 +86,7 @@ export async function nodeAccess(env: DoctorEnv, path: string, what: string): Pr
       id: 'devices',
       status: 'fail',
       detail: `${what}: ${path} cannot be opened read-write by this user${how}`,
-      fix: `install the udev rule ${UDEV_RULE_FILE} (ehc service install), or add the service user to ${group} (usermod -aG ${group} <user>, then log in again)`,
+      fix: `${await udevFix(env)}, or add the service user to ${group} (usermod -aG ${group} <user>, then log in again)`,
     };
   }
 }
