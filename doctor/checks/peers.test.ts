@@ -1,10 +1,12 @@
 // Peers down or hung, on loopback only: a closed port, and servers that accept and never answer.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../../agent/config/agent-config.js';
 import { fakeEnv } from '../fake-env.js';
@@ -80,5 +82,35 @@ describe('doctor peers', () => {
       ['fail', expect.stringContaining('accepted the connection but gave no answer within 200 ms')],
       ['fail', expect.stringContaining('gave no answer: no complete reply within 300 ms')],
     ]);
+  });
+
+  it('an HTTPS central service whose certificate central.caFile did not sign: the TLS handshake fails, named', async () => {
+    const pki = fileURLToPath(new URL('../../certify/fixtures/', import.meta.url));
+    const server = createHttpsServer(
+      { cert: readFileSync(join(pki, 'server.crt')), key: readFileSync(join(pki, 'server.key')) },
+      (_req, res) => res.end('{}'),
+    );
+    const port = await listen(server);
+    const cfg = (ca: string) =>
+      parseAgentConfig({
+        verify: { mode: 'central' },
+        central: {
+          url: `https://127.0.0.1:${port}/api`,
+          appId: 'APP1',
+          appSecret: '0123456789abcdef',
+          timeoutMs: 1000,
+          caFile: join(pki, ca),
+        },
+      });
+    const [foreign] = await runChecks([peersCheck], { env: env(), config: cfg('rogue.crt') });
+    expect(foreign).toMatchObject({
+      status: 'fail',
+      detail: expect.stringContaining('TLS handshake failed'),
+    });
+    expect(foreign?.fix).toContain('central.caFile');
+    // With the right CA the handshake succeeds and the failure is the reply's, not TLS.
+    const [trusted] = await runChecks([peersCheck], { env: env(), config: cfg('ca.crt') });
+    expect(trusted?.detail).not.toContain('TLS');
+    expect(trusted?.fix).toContain('not the envelope endpoint');
   });
 });

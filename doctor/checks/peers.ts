@@ -72,6 +72,9 @@ function hsmResult(p: HsmProbe, timeoutMs: number): CheckResult {
   };
 }
 
+/** Node's certificate-check error codes (UNABLE_TO_VERIFY_LEAF_SIGNATURE, ERR_TLS_CERT_ALTNAME_INVALID…). */
+const TLS_ERROR = /CERT|SSL|TLS|SIGNATURE|ISSUER/;
+
 function centralResult(p: CentralProbe): CheckResult {
   const at = `central service ${p.url}`;
   const r = p.result;
@@ -91,6 +94,14 @@ function centralResult(p: CentralProbe): CheckResult {
       'check central.appId and central.appSecret (replies are sealed with the app secret) and this machine’s clock',
     'malformed-reply': 'the URL answers but is not the envelope endpoint: check central.url',
   };
+  if (r.reason === 'connection' && TLS_ERROR.test(r.message)) {
+    return {
+      id: 'peers',
+      status: 'fail',
+      detail: `${at} TLS handshake failed: ${r.message}`,
+      fix: 'the service’s certificate must be signed by the CA in central.caFile (or a system CA) and name the host in central.url',
+    };
+  }
   return {
     id: 'peers',
     status: 'fail',
