@@ -109,6 +109,10 @@ describe('doctor peers', () => {
     });
     expect(foreign?.fix).toContain('central.caFile');
     // With the right CA the handshake succeeds and the failure is the reply's, not TLS.
+    const [missing] = await runChecks([peersCheck], { env: env(), config: cfg('nope.crt') });
+    expect(missing).toMatchObject({
+      detail: expect.stringContaining('not tried: cannot read central.caFile (ENOENT)'),
+    });
     const [trusted] = await runChecks([peersCheck], { env: env(), config: cfg('ca.crt') });
     expect(trusted?.detail).not.toContain('TLS');
     expect(trusted?.fix).toContain('not the envelope endpoint');

@@ -94,6 +94,14 @@ function centralResult(p: CentralProbe): CheckResult {
       'check central.appId and central.appSecret (replies are sealed with the app secret) and this machine’s clock',
     'malformed-reply': 'the URL answers but is not the envelope endpoint: check central.url',
   };
+  if (r.message.startsWith('cannot read central.caFile')) {
+    return {
+      id: 'peers',
+      status: 'fail',
+      detail: `${at} not tried: ${r.message}`,
+      fix: 'see the keys lines',
+    };
+  }
   if (r.reason === 'connection' && TLS_ERROR.test(r.message)) {
     return {
       id: 'peers',

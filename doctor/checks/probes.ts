@@ -118,7 +118,7 @@ export function probeCentral(ctx: DoctorContext, url: string): Promise<CentralPr
       ca = central.caFile ? await ctx.env.fs.readFile(central.caFile) : undefined;
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code ?? 'error';
-      const message = `cannot read central.caFile (${code}): see the keys lines`;
+      const message = `cannot read central.caFile (${code})`;
       const now = ctx.env.now();
       return {
         url,
