@@ -4,6 +4,7 @@ export * as agent from './agent/index.js';
 export * as centralClient from './clients/central/index.js';
 export * as hsmClient from './clients/hsm/index.js';
 export * as devices from './devices/index.js';
+export * as doctor from './doctor/index.js';
 export * as conformance from './firmware-sdk/conformance/index.js';
 export * as firmware from './firmware-sdk/runtime/index.js';
 export * as virtualDevices from './firmware-sdk/virtual/index.js';

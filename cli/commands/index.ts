@@ -8,6 +8,7 @@ import { registerBenchLoad } from './bench-load.js';
 import { registerCentral } from './central.js';
 import { registerCertify } from './certify.js';
 import { registerDevices } from './devices.js';
+import { registerDoctor } from './doctor.js';
 import { registerFirmware } from './firmware.js';
 import { registerHsm } from './hsm.js';
 import { registerQr } from './qr.js';
@@ -18,6 +19,7 @@ export const commandModules: readonly RegisterCommands[] = [
   registerHsm,
   registerCentral,
   registerDevices,
+  registerDoctor,
   registerFirmware,
   registerAgent,
   registerCertify,

@@ -18,6 +18,16 @@ describe('native stack loading', () => {
     expect(other.message).toContain('npm ci');
   });
 
+  it('tells a too-old glibc from a missing library', () => {
+    const cause = new Error(
+      "/lib/x86_64-linux-gnu/libc.so.6: version `GLIBC_2.38' not found (required by usb_bindings.node)",
+    );
+    const e = unavailableError('usb', cause);
+    expect(e.message).toContain('glibc 2.38 or newer');
+    expect(e.message).not.toContain('libc.so.6 is missing');
+    expect(e.message).toContain('--build-from-source');
+  });
+
   it('loads each stack once and reports status without throwing', async () => {
     let hidImports = 0;
     const loader = new NativeLoader({

@@ -44,22 +44,47 @@ const GENERIC_FIX: Record<NativeStack, string> = {
 };
 
 /** The shared library a dlopen failure names (`libusb-1.0.so.0: cannot open shared object file`). */
-function missingLibrary(cause: unknown): string | undefined {
-  const text = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : '';
+function missingLibrary(text: string): string | undefined {
   const m = /(lib[\w+.-]*?\.(?:so(?:\.\d+)*|dylib|dll))\b/.exec(text);
   return m?.[1];
 }
 
-/** Builds the `TRANSPORT_UNAVAILABLE` error for a stack that failed to load. */
-export function unavailableError(stack: NativeStack, cause: unknown): TransportError {
-  const lib = missingLibrary(cause);
+/** Why a native binary did not load, in words, and the fix when the cause names one. */
+export interface LoadFailure {
+  readonly what: string;
+  readonly fix?: string;
+}
+
+/**
+ * Explains a native module's load failure: a missing shared library (libusb, libudev) or a binary
+ * built against a newer glibc (`version 'GLIBC_2.34' not found`, which also names libc.so.6 — that
+ * library is present, only too old). Any other cause: "its native binary could not be loaded".
+ */
+export function describeLoadFailure(cause: unknown): LoadFailure {
+  const text = cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : '';
+  const glibc = /GLIBC_([\d.]+)'? not found/.exec(text);
+  if (glibc) {
+    return {
+      what: `its native binary needs glibc ${glibc[1]} or newer, older than this system's`,
+      fix: 'rebuild it on this machine (npm rebuild --build-from-source; needs python3, make and g++) or upgrade the OS',
+    };
+  }
+  const lib = missingLibrary(text);
   const family = lib?.startsWith('libusb')
     ? 'libusb-1.0'
     : lib?.startsWith('libudev')
       ? 'libudev'
       : undefined;
-  const what = lib ? `the shared library ${lib} is missing` : 'its native binary could not be loaded';
-  const fix = (family && FIXES[family]) ?? GENERIC_FIX[stack];
+  const fix = family ? FIXES[family] : undefined;
+  if (!lib) return { what: 'its native binary could not be loaded' };
+  return fix
+    ? { what: `the shared library ${lib} is missing`, fix }
+    : { what: `the shared library ${lib} is missing` };
+}
+
+/** Builds the `TRANSPORT_UNAVAILABLE` error for a stack that failed to load. */
+export function unavailableError(stack: NativeStack, cause: unknown): TransportError {
+  const { what, fix = GENERIC_FIX[stack] } = describeLoadFailure(cause);
   return new TransportError(
     'TRANSPORT_UNAVAILABLE',
     `${stack} transport unavailable: ${MODULE_NAMES[stack]} cannot load because ${what}. Fix: ${fix}.`,
