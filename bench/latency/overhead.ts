@@ -41,7 +41,7 @@ export function scanOverheads(records: readonly ScanTimingRecord[]): ScanOverhea
   const incomplete: IncompleteScan[] = [];
   records.forEach((r, index) => {
     const { totalMs: total, transportMs: transport, peerRoundTripsMs: peers } = r;
-    const peersOk = peers !== undefined && peers.every(finite);
+    const peersOk = peers?.every(finite) === true;
     if (finite(total) && finite(transport) && peers !== undefined && peersOk) {
       const peer = peers.reduce((a, b) => a + b, 0);
       peerMs.push(peer);
