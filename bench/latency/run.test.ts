@@ -12,6 +12,7 @@ describe('latency benchmark', () => {
       expect(r.stages[s]!.p99Ms).toBeGreaterThanOrEqual(r.stages[s]!.p50Ms);
     }
     expect(r.total.n).toBe(20);
+    expect(r.baselines.label).toMatch(/context only/);
     expect(r.baselines.transport.n).toBe(20);
     expect(r.baselines.cipherMachine.n).toBe(20);
     expect(r.baselines.cipherMachine.p50Ms).toBeGreaterThan(0);
