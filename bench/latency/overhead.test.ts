@@ -65,7 +65,7 @@ describe('per-scan agent overhead', () => {
     expect(row.negative).toBe(0);
   });
 
-  it('a cipher-machine verdict without a timed round trip counts as missing, not as 0', () => {
+  it('peer time that was not timed counts as missing, not as 0', () => {
     const base = { id: 'x', at: '', deviceId: 'd', stagesMs: { total: 2, transport: 0.1 } };
     const untimed: VerdictEvent = { ...base, verdict: { verdict: 'VALID', by: 'hsm' }, peerRoundTripsMs: [] };
     const timed: VerdictEvent = { ...untimed, peerRoundTripsMs: [{ peer: 'hsm', ms: 1.5 }] };
@@ -77,5 +77,13 @@ describe('per-scan agent overhead', () => {
     expect(timingOfEvent(untimed).peerRoundTripsMs).toBeUndefined();
     expect(timingOfEvent(timed)).toEqual({ totalMs: 2, transportMs: 0.1, peerRoundTripsMs: [1.5] });
     expect(timingOfEvent(parser).peerRoundTripsMs).toEqual([]);
+    // The central service's calls are not timed: a verdict it took part in has no usable peer time.
+    const chain: VerdictEvent = { ...timed, verdict: { verdict: 'VALID', by: 'chain' } };
+    const degraded: VerdictEvent = {
+      ...timed,
+      verdict: { verdict: 'VALID', by: 'hsm', degraded: 'central down' },
+    };
+    expect(timingOfEvent(chain).peerRoundTripsMs).toBeUndefined();
+    expect(timingOfEvent(degraded).peerRoundTripsMs).toBeUndefined();
   });
 });

@@ -58,14 +58,19 @@ export function scanOverheads(records: readonly ScanTimingRecord[]): ScanOverhea
 }
 
 /**
- * A scan's timing record from its verdict event. A verdict the cipher machine gave (`by: 'hsm'`)
- * without a timed cipher-machine round trip has no usable peer time: its round trips count as
- * missing rather than as zero (which would book the machine's time to the agent).
+ * A scan's timing record from its verdict event. Peer time that was not timed counts as missing
+ * rather than as zero (which would book a peer's time to the agent): a cipher-machine verdict
+ * (`by: 'hsm'`) needs a timed cipher-machine round trip, and any verdict the central service took
+ * part in (central, chain, static lookup, a degraded local VALID) has an untimed peer — the
+ * central client does not time its calls yet.
  */
 export function timingOfEvent(e: VerdictEvent): ScanTimingRecord {
   const trips = e.peerRoundTripsMs;
-  const hsmTimed = trips?.some((t) => t.peer === 'hsm') ?? false;
-  const usable = trips !== undefined && (e.verdict.by !== 'hsm' || hsmTimed);
+  const v = e.verdict;
+  const centralAsked =
+    v.by === 'central' || v.by === 'chain' || v.by === 'static' || (v.verdict === 'VALID' && !!v.degraded);
+  const hsmUntimed = v.by === 'hsm' && !(trips ?? []).some((t) => t.peer === 'hsm');
+  const usable = trips !== undefined && !centralAsked && !hsmUntimed;
   return {
     totalMs: e.stagesMs.total,
     transportMs: e.stagesMs.transport,
