@@ -75,6 +75,13 @@ export interface VerifyContext {
   readonly deviceId: string;
   /** Wall-clock now in ms (injectable for tests). */
   readonly nowMs: number;
+  /** Where a verifier reports each peer round trip it waited for during this scan (ms). */
+  readonly timing?: PeerTiming;
+}
+
+/** A scan's peer round trips, as the verifiers measured them (see `VerdictEvent.peerRoundTripsMs`). */
+export interface PeerTiming {
+  peerRoundTrip(peer: 'hsm' | 'central', ms: number): void;
 }
 
 /** A verification path. Never throws and never hangs: it returns a Verdict within its deadline. */
@@ -105,6 +112,13 @@ export interface VerdictEvent {
    * scanner acknowledged) finishes after the event and is in the metrics only.
    */
   readonly stagesMs: Readonly<Partial<Record<Stage, number>>>;
+  /**
+   * The round trips to the peers this scan waited for inside its verify stage, ms each, in the
+   * order they ended (socket write → reply arrival, the same monotonic clock as `stagesMs`). Only
+   * the cipher machine's calls are timed so far; empty when no peer was asked. Not sent to the
+   * kiosk app.
+   */
+  readonly peerRoundTripsMs?: readonly { readonly peer: 'hsm' | 'central'; readonly ms: number }[];
 }
 
 export interface DeviceSummary {

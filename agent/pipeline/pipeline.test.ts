@@ -76,6 +76,25 @@ describe('ScanPipeline', () => {
     expect(Object.keys(e?.stagesMs ?? {}).sort()).toEqual(['parse', 'total', 'transport', 'verify']);
   });
 
+  it('attaches the peer round trips the verifier reported to the scan’s event', async () => {
+    const timed: Verifier = {
+      name: 'hsm',
+      verify: async (_c, ctx) => {
+        ctx.timing?.peerRoundTrip('hsm', 0.5);
+        ctx.timing?.peerRoundTrip('central', 2);
+        return valid;
+      },
+    };
+    const e = await setup(timed).pipeline.handle(scan(dyn(V1)));
+    expect(e?.peerRoundTripsMs).toEqual([
+      { peer: 'hsm', ms: 0.5 },
+      { peer: 'central', ms: 2 },
+    ]);
+    // No peer asked: an empty list, not a missing one.
+    const bad = await setup(timed).pipeline.handle(scan('hello world'));
+    expect(bad?.peerRoundTripsMs).toEqual([]);
+  });
+
   it('drops a repeat within the window, refuses a replay after it without asking the verifier', async () => {
     const v = new FakeVerifier(() => valid);
     let now = 1_000_000;

@@ -6,7 +6,7 @@ import { type EhcCode, parseEhcCode } from '../../protocol/qr/index.js';
 import type { AgentMetrics } from '../metrics/agent-metrics.js';
 import type { CardUseRecord } from '../outbox/types.js';
 import type { ReplayGuard } from '../replay/replay-guard.js';
-import type { Stage, Verdict, VerdictEvent, Verifier, VerifyContext } from '../types.js';
+import type { PeerTiming, Stage, Verdict, VerdictEvent, Verifier, VerifyContext } from '../types.js';
 import type { RepeatFilter } from './dedupe.js';
 
 /**
@@ -103,12 +103,14 @@ export class ScanPipeline {
 
     let verdict: Verdict;
     let code: EhcCode | undefined;
+    const peerRoundTripsMs: { peer: 'hsm' | 'central'; ms: number }[] = [];
+    const timing: PeerTiming = { peerRoundTrip: (peer, ms) => peerRoundTripsMs.push({ peer, ms }) };
     if (!parsed.ok) {
       verdict = { verdict: 'INVALID', reason: 'malformed', by: 'parser', detail: parsed.error.type };
     } else {
       code = parsed.value;
       const terminal = typeof deps.terminal === 'function' ? deps.terminal(scan.deviceId) : deps.terminal;
-      verdict = await this.verify(code, id, { deviceId: scan.deviceId, nowMs, ...terminal });
+      verdict = await this.verify(code, id, { deviceId: scan.deviceId, nowMs, timing, ...terminal });
     }
     const tVerified = this.monoNs();
     stages.verify = msBetween(tParsed, tVerified);
@@ -129,6 +131,7 @@ export class ScanPipeline {
       ...(code ? { kind: code.kind, ehcIdMasked: maskEhcId(code.ehcId) } : {}),
       verdict,
       stagesMs: stages,
+      peerRoundTripsMs,
     };
     this.record(event);
     await feedback;

@@ -34,6 +34,8 @@ interface Entry {
 export class ScannerSet {
   private readonly entries = new Map<string, Entry>();
   private stopped = false;
+  /** Per session, the feedback its driver answered DEVICE_UNSUPPORTED to: not asked again. */
+  private readonly unsupported = new WeakMap<ScannerSession, Set<'beep' | 'led'>>();
 
   constructor(private readonly opts: ScannerSetOptions) {}
 
@@ -133,12 +135,23 @@ export class ScannerSet {
   async feedback(deviceId: string, verdict: Verdict): Promise<void> {
     const s = this.session(deviceId);
     if (!s?.connected) return;
-    const good = verdict.verdict === 'VALID';
-    const results = await Promise.allSettled([s.beep(good ? 'good' : 'bad'), s.led(good ? 'good' : 'bad')]);
-    for (const r of results) {
-      if (r.status === 'rejected' && (r.reason as { code?: string })?.code !== 'DEVICE_UNSUPPORTED')
-        throw r.reason;
-    }
+    const kind = verdict.verdict === 'VALID' ? 'good' : 'bad';
+    // A driver without beep or LED commands says so on every call, with a fresh error each time
+    // (tens of µs per scan on the verdict path): after the first answer it is not asked again.
+    const skip = this.unsupported.get(s);
+    const asked = [
+      ...(skip?.has('beep') ? [] : [['beep', s.beep(kind)] as const]),
+      ...(skip?.has('led') ? [] : [['led', s.led(kind)] as const]),
+    ];
+    if (asked.length === 0) return;
+    const results = await Promise.allSettled(asked.map(([, p]) => p));
+    let failure: { reason: unknown } | undefined;
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      if ((r.reason as { code?: string })?.code !== 'DEVICE_UNSUPPORTED') failure ??= r;
+      else this.unsupported.set(s, (this.unsupported.get(s) ?? new Set()).add(asked[i]![0]));
+    });
+    if (failure) throw failure.reason;
   }
 
   async stop(): Promise<void> {

@@ -41,7 +41,7 @@ export class HsmVerifier implements Verifier {
     private readonly opts: HsmVerifierOptions,
   ) {}
 
-  async verify(code: EhcCode, _ctx: VerifyContext): Promise<Verdict> {
+  async verify(code: EhcCode, ctx: VerifyContext): Promise<Verdict> {
     if (code.kind !== 'dynamic' || code.validity === undefined) {
       return {
         verdict: 'UNAVAILABLE',
@@ -52,9 +52,11 @@ export class HsmVerifier implements Verifier {
     }
     // The window is checked against the cipher machine's clock, not this terminal's: the machine
     // is the trust anchor, and a kiosk with a wrong clock must not widen a code's lifetime.
+    const timing = ctx.timing;
     const r = await this.hsm.checkValidity(code.validity, {
       lifetimeS: this.opts.lifetimeS,
       skewS: this.opts.skewS,
+      ...(timing ? { onRoundTrip: (ms: number) => timing.peerRoundTrip('hsm', ms) } : {}),
     });
     if (r.status === 'ok') return { verdict: 'VALID', by: 'hsm' };
     if (r.status === 'no')

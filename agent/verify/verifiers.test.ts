@@ -53,6 +53,18 @@ describe('HsmVerifier', () => {
       reason: 'hsm-error',
     });
   });
+  it('passes the client’s round trip on to the scan’s timing', async () => {
+    const hsm = {
+      checkValidity: async (_b: string, o: { onRoundTrip?: (ms: number) => void }) => {
+        o.onRoundTrip?.(1.25);
+        return { status: 'ok', value: { generatedMs: 0, digits: '' } };
+      },
+    } as unknown as CipherMachine;
+    const seen: [string, number][] = [];
+    const timing = { peerRoundTrip: (p: string, ms: number) => seen.push([p, ms]) };
+    await new HsmVerifier(hsm, { lifetimeS: 60, skewS: 5 }).verify(DYN, { ...ctx, timing });
+    expect(seen).toEqual([['hsm', 1.25]]);
+  });
   it('cannot vouch for static codes', async () => {
     const r = await new HsmVerifier(hsmAnswering({ status: 'ok', value: { generatedMs: 0, digits: '' } }), {
       lifetimeS: 60,

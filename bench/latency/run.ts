@@ -12,12 +12,25 @@ import { EhcError } from '../../protocol/errors.js';
 import { nowMs, type Summary, summarize } from '../common/samples.js';
 import { startPeerServices } from '../load/peer.js';
 import { cipherMachineOnce, TransportProbe } from './baselines.js';
+import {
+  type OverheadRow,
+  overheadRow,
+  type ScanTimingRecord,
+  scanOverheads,
+  timingOfEvent,
+} from './overhead.js';
+
+/** Per-scan agent overhead p99 the benchmark checks (issue 15): reported met / not met. */
+export const OVERHEAD_P99_TARGET_MS = 0.3;
+const BASELINES_LABEL = 'context only: measured apart, never subtracted';
 
 /**
  * `latency/scan-to-verify`: a virtual scanner → the agent → the soft cipher machine on loopback,
  * one scan at a time; per-stage latency from the pipeline, end to end from the moment the
- * scanner sends to the verdict event; and in the same run the two baselines the agent cannot go
- * below: the bare transport and the bare cipher-machine round trip. The peers (cipher machine and
+ * scanner sends to the verdict event, and the agent's own time per scan (overhead.ts: total −
+ * transport − the cipher-machine round trips timed inside that scan); and, as context rows only,
+ * two baselines measured apart in the same run: the bare transport and the bare cipher-machine
+ * round trip. The peers (cipher machine and
  * central service, which receives the card-use records) run in another process by default, as
  * they do in a hospital, so their work does not count as the agent's.
  */
@@ -47,9 +60,20 @@ export interface LatencyReport {
   readonly stages: Readonly<Partial<Record<Stage, Pick<Summary, 'p50Ms' | 'p99Ms'> & Partial<Summary>>>>;
   /** Scanner sends → verdict event (what a patient waits for). */
   readonly total: Summary;
-  readonly baselines: { readonly transport: Summary; readonly cipherMachine: Summary };
-  /** total − transport − cipherMachine, per percentile: the agent's own cost. */
-  readonly overhead: { readonly p50Ms: number; readonly p99Ms: number };
+  /** Σ of the cipher-machine round trips inside each scan (socket write → reply arrival). */
+  readonly peerRoundTrip: Summary;
+  /**
+   * The agent's own time, per scan: total stage − transport stage − Σ peer round trips of that
+   * same scan; percentiles over those per-scan values (nearest rank, so p99 ≤ max).
+   */
+  readonly overhead: OverheadRow & { readonly basis: string };
+  /** Context only: measured apart (interleaved with the scans), never subtracted from anything. */
+  readonly baselines: {
+    readonly label: string;
+    readonly transport: Summary;
+    readonly cipherMachine: Summary;
+  };
+  /** Met only with every scan timed (no incomplete record) and p99 within the target. */
   readonly target: { readonly overheadP99Ms: number; readonly met: boolean };
   readonly verdicts: Readonly<Record<string, number>>;
   readonly environment: { readonly node: string; readonly cpus: number; readonly loadavg: readonly number[] };
@@ -118,6 +142,7 @@ export async function runLatencyBench(opts: LatencyOptions = {}): Promise<Latenc
       total: [] as number[],
     };
     const endToEnd: number[] = [];
+    const timings: ScanTimingRecord[] = [];
     const baseTransport: number[] = [];
     const baseHsm: number[] = [];
     const verdicts: Record<string, number> = {};
@@ -133,6 +158,7 @@ export async function runLatencyBench(opts: LatencyOptions = {}): Promise<Latenc
         baseTransport.push(bt);
         baseHsm.push(bh);
         endToEnd.push(t1 - t0);
+        timings.push(timingOfEvent(e));
         for (const k of ['transport', 'parse', 'verify', 'total'] as const)
           stageSamples[k].push(e.stagesMs[k] ?? 0);
         const v = e.verdict.verdict === 'VALID' ? 'VALID' : `${e.verdict.verdict}(${e.verdict.reason})`;
@@ -146,9 +172,10 @@ export async function runLatencyBench(opts: LatencyOptions = {}): Promise<Latenc
 
     const total = summarize(endToEnd);
     const feedback = agent.metrics.stageSeconds.percentiles({ stage: 'feedback' });
+    const perScan = scanOverheads(timings);
     const overhead = {
-      p50Ms: r3(total.p50Ms - transport.p50Ms - cipherMachine.p50Ms),
-      p99Ms: r3(total.p99Ms - transport.p99Ms - cipherMachine.p99Ms),
+      ...overheadRow(perScan),
+      basis: 'per scan: total − transport − Σ cipher-machine round trips, one monotonic clock',
     };
     return {
       name: 'latency/scan-to-verify',
@@ -165,9 +192,13 @@ export async function runLatencyBench(opts: LatencyOptions = {}): Promise<Latenc
         total: summarize(stageSamples.total),
       },
       total,
-      baselines: { transport, cipherMachine },
+      peerRoundTrip: summarize(perScan.peerMs),
       overhead,
-      target: { overheadP99Ms: 1, met: overhead.p99Ms <= 1 },
+      baselines: { label: BASELINES_LABEL, transport, cipherMachine },
+      target: {
+        overheadP99Ms: OVERHEAD_P99_TARGET_MS,
+        met: overhead.incomplete === 0 && overhead.n > 0 && overhead.p99Ms <= OVERHEAD_P99_TARGET_MS,
+      },
       verdicts,
       environment: { node: process.version, cpus: cpus().length, loadavg: loadavg().map(r3) },
     };

@@ -20,6 +20,8 @@ export class Call<T> {
   id = 0;
   endpoint: string | undefined;
   holder: CallHolder | undefined;
+  /** Monotonic instant its request was written to the socket (0n until then). */
+  sentNs = 0n;
   private done = false;
 
   constructor(
@@ -30,14 +32,24 @@ export class Call<T> {
     private readonly resolve: (r: HsmResult<T>) => void,
     readonly timeoutMs: number,
     private readonly onTimeout: () => void,
+    /** See `HsmCallOptions.onRoundTrip`. */
+    readonly onRoundTrip?: (ms: number) => void,
   ) {}
 
   get settled(): boolean {
     return this.done;
   }
 
-  reply(body: Buffer): void {
+  /** The reply arrived (in the chunk read at `rxNs`). */
+  reply(body: Buffer, rxNs = 0n): void {
     if (this.done) return;
+    if (this.onRoundTrip !== undefined && this.sentNs !== 0n && rxNs >= this.sentNs) {
+      try {
+        this.onRoundTrip(Number(rxNs - this.sentNs) / 1e6);
+      } catch {
+        // A timing sink must not turn an answer into a failure.
+      }
+    }
     const endpoint = this.endpoint ?? '';
     let r: HsmResult<T>;
     try {

@@ -274,7 +274,9 @@ export class HsmClient implements CipherMachine {
       return this.bad(`request of ${frame.length - LENGTH_BYTES} bytes exceeds ${this.maxRequestLength}`);
     }
     return new Promise((resolve) => {
-      this.pool.dispatch(new Call<T>(cmd, frame, parse, resolve, ms, this.pool.onTimeout) as Call<unknown>);
+      this.pool.dispatch(
+        new Call<T>(cmd, frame, parse, resolve, ms, this.pool.onTimeout, opts?.onRoundTrip) as Call<unknown>,
+      );
     });
   }
 }

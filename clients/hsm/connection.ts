@@ -47,6 +47,10 @@ export class HsmConnection implements CallHolder {
   private readonly pending = new Map<number, Call<unknown>>();
   private nextId = 0;
   private readonly out: Buffer[] = [];
+  /** Calls in `out` that want their round trip timed (stamped when written). */
+  private readonly timed: Call<unknown>[] = [];
+  /** When the chunk being decoded arrived. */
+  private rxNs = 0n;
   private outBytes = 0;
   private flushQueued = false;
   private closeReason: { reason: HsmUnavailableReason; message: string } | undefined;
@@ -139,6 +143,7 @@ export class HsmConnection implements CallHolder {
     if (this.suspect) this.witnesses.add(id);
     this.out.push(call.frame);
     this.outBytes += call.frame.length;
+    if (call.onRoundTrip !== undefined) this.timed.push(call);
     if (!this.flushQueued) {
       this.flushQueued = true;
       process.nextTick(this.flushBound);
@@ -166,14 +171,20 @@ export class HsmConnection implements CallHolder {
     const n = this.out.length;
     if (n === 0) return;
     if (this.state === 'open') {
+      if (this.timed.length > 0) {
+        const at = process.hrtime.bigint();
+        for (const c of this.timed) c.sentNs = at;
+      }
       this.socket.write(n === 1 ? this.out[0]! : Buffer.concat(this.out, this.outBytes));
     }
     this.out.length = 0;
+    this.timed.length = 0;
     this.outBytes = 0;
   }
 
   private data(chunk: Buffer): void {
     this.lastRxMs = Date.now();
+    this.rxNs = process.hrtime.bigint();
     try {
       this.decoder.push(chunk, this.frameBound);
     } catch (e) {
@@ -195,13 +206,14 @@ export class HsmConnection implements CallHolder {
       this.suspect = false;
       this.witnesses.clear();
     }
-    call.reply(body);
+    call.reply(body, this.rxNs);
   }
 
   private closed(): void {
     const wasOpen = this.state === 'open';
     this.state = 'closed';
     this.out.length = 0;
+    this.timed.length = 0;
     this.lost = this.closeReason?.reason !== 'closed';
     const why = this.closeReason ?? {
       reason: 'connection-lost' as const,

@@ -89,6 +89,12 @@ export type HsmResult<T> = HsmOk<T> | HsmNo | HsmUnavailable;
 export interface HsmCallOptions {
   /** Overrides the client's default timeout (ms) for this call. */
   readonly timeoutMs?: number;
+  /**
+   * Called once, before the result resolves, with the call's round trip in ms: from the socket
+   * write of its request to the arrival of the chunk holding its reply (`process.hrtime`). Not
+   * called for a call that got no reply (timeout, lost connection, nothing sent).
+   */
+  readonly onRoundTrip?: (ms: number) => void;
 }
 
 export interface ValidityBlock {
