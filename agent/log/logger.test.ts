@@ -80,11 +80,18 @@ describe('the agent logger', () => {
       level: 'info',
       file: { path: join(dir, 'agent.log'), size: '1k', keep: 2 },
     });
-    // pino-roll checks the size after each write the worker makes; lines written in one tick
-    // reach it as one write, so log in ticks, as a running agent does.
+    // pino-roll checks the size after each write the worker makes; lines that reach the worker
+    // together are one write, so log in batches and wait until each batch is on disk (a fixed
+    // pause was not enough on a loaded machine: the worker took all 200 lines as one write).
+    const onDisk = (i: number): boolean =>
+      readdirSync(dir)
+        .filter((f) => f.endsWith('.log'))
+        .some((f) => readFileSync(join(dir, f), 'utf8').includes(`"i":${i},`));
     for (let i = 0; i < 200; i++) {
       log.info({ i, pad: 'x'.repeat(60) }, `line ${i} ${EHC_ID}`);
-      if (i % 20 === 19) await new Promise((r) => setTimeout(r, 20));
+      if (i % 20 === 19) {
+        for (let t = 0; t < 100 && !onDisk(i); t++) await new Promise((r) => setTimeout(r, 20));
+      }
     }
     await closeAgentLogger(log);
     const files = readdirSync(dir).filter((f) => f.endsWith('.log'));
