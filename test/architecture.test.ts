@@ -5,7 +5,19 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const LAYERS = ['protocol', 'devices', 'clients', 'firmware-sdk', 'agent', 'sim', 'lab', 'bench', 'certify', 'kiosk', 'doctor'];
+const LAYERS = [
+  'protocol',
+  'devices',
+  'clients',
+  'firmware-sdk',
+  'agent',
+  'sim',
+  'lab',
+  'bench',
+  'certify',
+  'kiosk',
+  'doctor',
+];
 
 /**
  * What the code of each top-level folder may import of ours (besides itself), tests excepted.
