@@ -67,7 +67,20 @@ export const CENTRAL_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- The validity seconds handed out per card: the primary key is the decision that no two
+      -- generates for one card get the same second (hence the same code), also across service
+      -- instances on one database. Keyed by time first for the same reasons as used_codes.
+      CREATE TABLE issued_codes (
+        generated_ms  INTEGER NOT NULL,
+        ehc_id        TEXT NOT NULL,
+        PRIMARY KEY (generated_ms, ehc_id)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The tables `restore` copies, in an order that respects no foreign keys (there are none). */
-export const CENTRAL_TABLES = ['cards', 'used_codes', 'use_records', 'terminals'] as const;
+export const CENTRAL_TABLES = ['cards', 'used_codes', 'issued_codes', 'use_records', 'terminals'] as const;

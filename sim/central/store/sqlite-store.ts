@@ -139,13 +139,24 @@ export class SqliteCentralStore implements CentralStore {
     return this.claims.claim(c);
   }
 
+  async reserveCodeSecond(ehcId: string, latestMs: number, earliestMs: number): Promise<number | undefined> {
+    // One INSERT … ON CONFLICT DO NOTHING per candidate: the primary key decides, so the same
+    // loop stays correct for several instances on one database (a PostgreSQL adapter).
+    for (let ms = latestMs; ms >= earliestMs; ms -= 1000) {
+      if (this.s.issue.run(ms, ehcId).changes === 1) return ms;
+    }
+    return undefined;
+  }
+
   async pruneUsedCodes(generatedBeforeMs: number): Promise<number> {
-    return this.s.prune.run(generatedBeforeMs).changes;
+    return this.s.prune.run(generatedBeforeMs).changes + this.s.pruneIssued.run(generatedBeforeMs).changes;
   }
 
   async oldestUsedCodeMs(): Promise<number | undefined> {
-    const v = this.s.oldestUsed.get();
-    return typeof v === 'number' ? v : undefined;
+    const used = this.s.oldestUsed.get();
+    const issued = this.s.oldestIssued.get();
+    const all = [used, issued].filter((v): v is number => typeof v === 'number');
+    return all.length === 0 ? undefined : Math.min(...all);
   }
 
   async insertUseRecords(
@@ -226,8 +237,9 @@ export class SqliteCentralStore implements CentralStore {
       this.db.transaction(() => {
         for (const t of CENTRAL_TABLES) {
           // Used codes are merged, never rolled back: a code used after the backup was taken
-          // must stay used, or a restore would reopen it for replay.
-          if (t === 'used_codes') {
+          // must stay used, or a restore would reopen it for replay. Issued seconds likewise, or
+          // a restore would hand out a code already handed out.
+          if (t === 'used_codes' || t === 'issued_codes') {
             this.db.exec(`INSERT OR IGNORE INTO main.${t} SELECT * FROM restore_src.${t};`);
           } else {
             this.db.exec(`DELETE FROM main.${t}; INSERT INTO main.${t} SELECT * FROM restore_src.${t};`);
@@ -266,7 +278,10 @@ function prepare(db: Db) {
     claim: st(
       'INSERT INTO used_codes (generated_ms, ehc_id, validity, used_ms, terminal_code) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
+    issue: st('INSERT INTO issued_codes (generated_ms, ehc_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
     prune: st('DELETE FROM used_codes WHERE generated_ms < ?'),
+    pruneIssued: st('DELETE FROM issued_codes WHERE generated_ms < ?'),
+    oldestIssued: st('SELECT generated_ms FROM issued_codes ORDER BY generated_ms LIMIT 1').pluck(),
     oldestUsed: st('SELECT generated_ms FROM used_codes ORDER BY generated_ms LIMIT 1').pluck(),
     insertUse: st(
       'INSERT INTO use_records (record_id, ehc_id, code_kind, med_step_code, terminal_code, channel_code, use_time, org_code, app_id, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(record_id) DO NOTHING',

@@ -10,6 +10,9 @@
  *   the same person) exactly one is stored; the other gets the stored record back.
  * - `claimCode` is one atomic check-and-set: of any number of concurrent claims of the same
  *   (EHC-ID, validity) pair exactly one returns `true`, also across service instances.
+ * - `reserveCodeSecond` is atomic per (EHC-ID, second): of any number of concurrent reservations
+ *   for one card, also across service instances, no two get the same second (a unique key and
+ *   insert-or-step, never an in-process check).
  * - `insertUseRecords` stores each record id at most once; a batch is one transaction.
  * - Values are stored as given: the caller validates and masks; the store never logs.
  */
@@ -128,11 +131,18 @@ export interface CentralStore {
   /** Records a dynamic code as used: `true` for the first claim, `false` if already used. */
   claimCode(claim: CodeClaim): Promise<boolean>;
   /**
-   * Deletes used-code rows of codes generated before `generatedBeforeMs` (codes no window check
+   * Reserves a validity second for a new dynamic code of `ehcId`: the latest second in
+   * [`earliestMs`, `latestMs`] (both whole seconds, ms) not yet reserved for this card, trying
+   * `latestMs` first and stepping one second back on each conflict. Returns the reserved second
+   * (ms), or `undefined` if every second in the range is taken.
+   */
+  reserveCodeSecond(ehcId: string, latestMs: number, earliestMs: number): Promise<number | undefined>;
+  /**
+   * Deletes used-code (and issued-second) rows of codes generated before `generatedBeforeMs` (codes no window check
    * can accept any more); returns how many.
    */
   pruneUsedCodes(generatedBeforeMs: number): Promise<number>;
-  /** The generation time of the oldest used-code row, if any (the pruner's cursor). */
+  /** The generation time of the oldest used-code or issued-second row, if any (the pruner's cursor). */
   oldestUsedCodeMs(): Promise<number | undefined>;
   insertUseRecords(
     records: readonly UseRecord[],
