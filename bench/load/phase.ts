@@ -1,4 +1,3 @@
-import autocannon from 'autocannon';
 import { build } from 'hdr-histogram-js';
 
 /** A reply's verdict as the load generator sees it. */
@@ -48,7 +47,10 @@ const round = (x: number, digits = 3): number => Number(x.toFixed(digits));
  * says so), and only replies received until then count. (autocannon itself stops only at its
  * next sampling tick and keeps sending until then.)
  */
-export function runPhase(spec: PhaseSpec): Promise<PhaseStats> {
+export async function runPhase(spec: PhaseSpec): Promise<PhaseStats> {
+  // Loaded here, not at the top: autocannon is a dev dependency (only `ehc bench load` needs it),
+  // and a static import would make the installed `ehc` fail to start without it.
+  const { default: autocannon } = await import('autocannon');
   const hist = build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 120_000_000,
