@@ -30,8 +30,8 @@ function tableOf(
 export function formatDecodeBench(report: DecodeBenchReport): string {
   const main = [...(report.subject === undefined ? [] : [report.subject]), ...report.baselines];
   const full = (c: CellStats): string =>
-    `${c.ok}/${c.n} ${c.misreads} ${c.medianMs.toFixed(1)} ${c.p95Ms.toFixed(1)}`;
-  const lines = tableOf(report, main, full, 24, 'ok/n mis med p95', true);
+    `${c.ok}/${c.n} ${c.misreads} ${c.misses} ${c.medianMs.toFixed(1)} ${c.p95Ms.toFixed(1)}`;
+  const lines = tableOf(report, main, full, 28, 'ok/n misread miss med p95', true);
   if (report.variants.length > 0) {
     const short = (c: CellStats): string => `${c.ok}/${c.n} ${c.medianMs.toFixed(1)}`;
     const width = Math.max(14, ...report.variants.map((v) => v.length + 2));

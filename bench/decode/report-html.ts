@@ -76,17 +76,17 @@ function groupedBars(
 }
 
 function table(report: DecodeBenchReport): string {
-  const head = report.decoders.map((d) => `<th colspan="4">${esc(d)}</th>`).join('');
+  const head = report.decoders.map((d) => `<th colspan="5">${esc(d)}</th>`).join('');
   const sub = report.decoders
-    .map(() => '<th>ok/n</th><th>misreads</th><th>median ms</th><th>p95 ms</th>')
+    .map(() => '<th>ok/n</th><th>misreads</th><th>misses</th><th>median ms</th><th>p95 ms</th>')
     .join('');
   const rows = Object.entries(report.categories).map(([category, row]) => {
     const cells = report.decoders
       .map((d) => {
         const c = row[d];
         return c === undefined
-          ? '<td colspan="4">–</td>'
-          : `<td>${c.ok}/${c.n}</td><td>${c.misreads}</td><td>${c.medianMs.toFixed(2)}</td><td>${c.p95Ms.toFixed(2)}</td>`;
+          ? '<td colspan="5">–</td>'
+          : `<td>${c.ok}/${c.n}</td><td>${c.misreads}</td><td>${c.misses}</td><td>${c.medianMs.toFixed(2)}</td><td>${c.p95Ms.toFixed(2)}</td>`;
       })
       .join('');
     return `<tr><th>${esc(category)}</th>${cells}<td>${report.unionByCategory[category] ?? 0}</td></tr>`;
@@ -95,8 +95,8 @@ function table(report: DecodeBenchReport): string {
     .map((d) => {
       const c = report.overall[d];
       return c === undefined
-        ? '<td colspan="4">–</td>'
-        : `<td>${c.ok}/${c.n}</td><td>${c.misreads}</td><td>${c.medianMs.toFixed(2)}</td><td>${c.p95Ms.toFixed(2)}</td>`;
+        ? '<td colspan="5">–</td>'
+        : `<td>${c.ok}/${c.n}</td><td>${c.misreads}</td><td>${c.misses}</td><td>${c.medianMs.toFixed(2)}</td><td>${c.p95Ms.toFixed(2)}</td>`;
     })
     .join('');
   const unionOk = report.overall['baselines-union']?.ok ?? 0;

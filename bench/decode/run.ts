@@ -9,6 +9,7 @@ import { toGrey } from '../../firmware-sdk/decode/image.js';
 import { createRng } from '../../firmware-sdk/render/prng.js';
 import { renderQr } from '../../firmware-sdk/render/render.js';
 import type { BenchDecoder } from './baselines.js';
+import { judgeRead } from './compare.js';
 import { CATEGORIES, type Category, type Sample, syntheticCorpus } from './corpus.js';
 import { benchDecoders } from './decoders.js';
 import { loadImageFolder } from './images.js';
@@ -117,8 +118,7 @@ export async function runDecodeBench(opts: DecodeBenchOptions = {}): Promise<Dec
       const t0 = performance.now();
       const outcome = await d.read(input);
       const ms = performance.now() - t0;
-      const result =
-        outcome.text === undefined ? 'none' : outcome.text === sample.expected ? 'ok' : 'misread';
+      const result = judgeRead(sample.expected, outcome.text);
       row.get(d.name)!.add(result, ms);
       overall.get(d.name)!.add(result, ms);
       if (result === 'ok') readBy.push(d.name);
