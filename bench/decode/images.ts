@@ -1,6 +1,7 @@
 /**
  * A folder of real images as one benchmark category, `images`: every `x.png`/`x.jpg`/`x.jpeg`
- * with a sibling `x.txt` holding the expected text (a trailing newline is ignored). Images
+ * with a sibling `x.txt` holding the expected text (compared after line-ending normalisation,
+ * `compare.ts`: CRLF = LF, trailing newlines ignored, on both sides). Images
  * without a `.txt` are skipped and reported.
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -29,7 +30,7 @@ export async function loadImageFolder(dir: string): Promise<FolderCorpus> {
     const stem = basename(name, extname(name));
     let expected: string;
     try {
-      expected = (await readFile(join(dir, `${stem}.txt`), 'utf8')).replace(/\r?\n$/, '');
+      expected = await readFile(join(dir, `${stem}.txt`), 'utf8');
     } catch {
       skipped.push({ file: name, reason: `no ${stem}.txt with the expected text` });
       continue;

@@ -7,5 +7,6 @@ export * from './images.js';
 export * from './payloads.js';
 export * from './report-html.js';
 export * from './run.js';
+export * from './speed.js';
 export * from './stats.js';
 export * from './targets.js';

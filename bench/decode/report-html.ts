@@ -2,7 +2,9 @@
  * The decode benchmark as a self-contained HTML page: target summary, success and latency bar
  * charts (inline SVG, no external assets), what each ladder attempt bought, and the full table.
  */
+import { HEADLINE_BASELINE } from './baselines.js';
 import type { DecodeBenchReport } from './run.js';
+import type { SpeedRatio } from './speed.js';
 
 const COLORS = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d', '#666666'];
 
@@ -76,17 +78,17 @@ function groupedBars(
 }
 
 function table(report: DecodeBenchReport): string {
-  const head = report.decoders.map((d) => `<th colspan="4">${esc(d)}</th>`).join('');
+  const head = report.decoders.map((d) => `<th colspan="5">${esc(d)}</th>`).join('');
   const sub = report.decoders
-    .map(() => '<th>ok/n</th><th>misreads</th><th>median ms</th><th>p95 ms</th>')
+    .map(() => '<th>ok/n</th><th>misreads</th><th>misses</th><th>median ms</th><th>p95 ms</th>')
     .join('');
   const rows = Object.entries(report.categories).map(([category, row]) => {
     const cells = report.decoders
       .map((d) => {
         const c = row[d];
         return c === undefined
-          ? '<td colspan="4">–</td>'
-          : `<td>${c.ok}/${c.n}</td><td>${c.misreads}</td><td>${c.medianMs.toFixed(2)}</td><td>${c.p95Ms.toFixed(2)}</td>`;
+          ? '<td colspan="5">–</td>'
+          : `<td>${c.ok}/${c.n}</td><td>${c.misreads}</td><td>${c.misses}</td><td>${c.medianMs.toFixed(2)}</td><td>${c.p95Ms.toFixed(2)}</td>`;
       })
       .join('');
     return `<tr><th>${esc(category)}</th>${cells}<td>${report.unionByCategory[category] ?? 0}</td></tr>`;
@@ -95,13 +97,36 @@ function table(report: DecodeBenchReport): string {
     .map((d) => {
       const c = report.overall[d];
       return c === undefined
-        ? '<td colspan="4">–</td>'
-        : `<td>${c.ok}/${c.n}</td><td>${c.misreads}</td><td>${c.medianMs.toFixed(2)}</td><td>${c.p95Ms.toFixed(2)}</td>`;
+        ? '<td colspan="5">–</td>'
+        : `<td>${c.ok}/${c.n}</td><td>${c.misreads}</td><td>${c.misses}</td><td>${c.medianMs.toFixed(2)}</td><td>${c.p95Ms.toFixed(2)}</td>`;
     })
     .join('');
   const unionOk = report.overall['baselines-union']?.ok ?? 0;
   return `<table><thead><tr><th rowspan="2">category</th>${head}<th rowspan="2">baselines union ok</th></tr><tr>${sub}</tr></thead>
 <tbody>${rows.join('\n')}<tr class="total"><th>overall</th>${overall}<td>${unionOk}</td></tr></tbody></table>`;
+}
+
+/** The subject's speed vs each zxing-wasm row, per category: ratio of medians and paired median. */
+function speedTable(report: DecodeBenchReport): string {
+  const sp = report.speed;
+  if (sp === undefined || report.subject === undefined) return '';
+  const head = sp.baselines.map((b) => `<th colspan="2">vs ${esc(b)}</th>`).join('');
+  const sub = sp.baselines.map(() => '<th>ratio of medians</th><th>paired median</th>').join('');
+  const row = (label: string, r: Record<string, SpeedRatio> | undefined, cls = ''): string =>
+    `<tr${cls}><th>${esc(label)}</th><td>${r?.[sp.baselines[0] ?? '']?.samples ?? 0}</td>${sp.baselines
+      .map((b) => {
+        const x = r?.[b];
+        return x === undefined
+          ? '<td colspan="2">–</td>'
+          : `<td>${x.ofMedians.toFixed(2)}×</td><td>${x.pairedMedian.toFixed(2)}×</td>`;
+      })
+      .join('')}</tr>`;
+  return `<h2>${esc(report.subject)} median time vs zxing-wasm</h2>
+<p class="note">Same run, same samples. Ratio of medians: ${esc(report.subject)}'s median ms / the baseline's; paired median: the median over samples of ${esc(report.subject)} ms / baseline ms. Below 1 means ${esc(report.subject)} is faster. The headline is ${esc(sp.baselines[0] ?? '')}, configured like ${esc(report.subject)} (QR only, plain text).</p>
+<table><thead><tr><th rowspan="2">category</th><th rowspan="2">samples</th>${head}</tr><tr>${sub}</tr></thead>
+<tbody>${Object.entries(sp.categories)
+    .map(([c, r]) => row(c, r))
+    .join('\n')}${row('overall', sp.overall, ' class="total"')}</tbody></table>`;
 }
 
 function viaChart(report: DecodeBenchReport): string {
@@ -152,17 +177,18 @@ thead th{background:#f3f3f3}tbody th{text-align:left}tr.total{font-weight:bold;b
 svg{display:block;margin:16px 0}.note{color:#555;font-size:13px}
 </style></head><body>
 <h1>Decode benchmark</h1>
-<p class="note">${m.samples} samples, corpus ${esc(m.corpus)}${m.seed === undefined ? '' : `, seed ${m.seed}, ${m.perCategory} per category`}; Node ${esc(m.node)}, ${m.cpus} CPUs, load average ${m.loadAverage.join(' / ')} at the end; ${(m.durationMs / 1000).toFixed(1)} s. Times are wall-clock per image on a shared machine: compare decoders within this run, not across runs.</p>
+<p class="note">${m.samples} samples, corpus ${esc(m.corpus)}${m.seed === undefined ? '' : `, seed ${m.seed}, ${m.perCategory} per category`}; Node ${esc(m.node)}, ${esc(m.cpuModel)}, ${m.cpus} cores, load average ${m.loadAverage.join(' / ')} at the end; ${(m.durationMs / 1000).toFixed(1)} s. Times are wall-clock per image on a shared machine: compare decoders within this run, not across runs.</p>
 <h2>Targets</h2>
 <ul>
 <li>Every category at least the best baseline: <b>${verdict(t.everyCategoryAtLeastBestBaseline)}</b>${t.categoriesBehind.length > 0 ? ` (behind in ${esc(t.categoriesBehind.join(', '))})` : ''}</li>
 <li>Overall at least the union of baselines: <b>${verdict(t.atLeastUnion)}</b> (${t.overallOk} vs ${t.baselinesUnionOk})</li>
-<li>Median time ≤ 1.2× zxing-wasm: <b>${verdict(t.medianWithin1_2x)}</b>${t.medianRatioVsZxingWasm === undefined ? '' : ` (ratio ${t.medianRatioVsZxingWasm})`}</li>
+<li>Median time ≤ 1.2× ${esc(HEADLINE_BASELINE)}: <b>${verdict(t.medianWithin1_2x)}</b>${t.medianRatioVsZxingWasm === undefined ? '' : ` (ratio ${t.medianRatioVsZxingWasm})`}</li>
 </ul>
 ${groupedBars('Success rate per category', categories, rate, { max: 1, format: (v) => `${Math.round(v * 100)}%` })}
 ${groupedBars('Median ms per image (log scale)', categories, median, { max: logMax, format: (v) => (v < 1 ? v.toFixed(1) : String(Math.round(v))), log: true })}
 ${viaChart(report)}
 ${ablation}
+${speedTable(report)}
 <h2>Table</h2>
 ${table(report)}
 </body></html>

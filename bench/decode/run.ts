@@ -8,11 +8,13 @@ import { initDecoder } from '../../firmware-sdk/decode/decoder.js';
 import { toGrey } from '../../firmware-sdk/decode/image.js';
 import { createRng } from '../../firmware-sdk/render/prng.js';
 import { renderQr } from '../../firmware-sdk/render/render.js';
-import type { BenchDecoder } from './baselines.js';
+import { type BenchDecoder, HEADLINE_BASELINE, ZXING_WASM_ALL_FORMATS } from './baselines.js';
+import { judgeRead } from './compare.js';
 import { CATEGORIES, type Category, type Sample, syntheticCorpus } from './corpus.js';
 import { benchDecoders } from './decoders.js';
 import { loadImageFolder } from './images.js';
 import { ehcPayload } from './payloads.js';
+import { type SpeedRatio, speedRatios } from './speed.js';
 import { Cell, type CellStats } from './stats.js';
 import { evaluateTargets, type TargetReport } from './targets.js';
 
@@ -48,6 +50,15 @@ export interface DecodeBenchReport {
   /** category → attempt name → how many samples the subject read at that attempt. */
   readonly via: Record<string, Record<string, number>>;
   readonly targets: TargetReport;
+  /**
+   * The subject's speed vs the zxing-wasm rows (headline `zxing-wasm (QR only, plain text)`
+   * first), per category and overall, from the same run's times over the same samples.
+   */
+  readonly speed?: {
+    readonly baselines: string[];
+    readonly categories: Record<string, Record<string, SpeedRatio>>;
+    readonly overall: Record<string, SpeedRatio>;
+  };
   /** Samples the subject did not read, and which other decoders did (to reproduce them). */
   readonly misses: { readonly id: string; readonly readBy: string[] }[];
   readonly meta: {
@@ -59,6 +70,7 @@ export interface DecodeBenchReport {
     readonly samples: number;
     readonly node: string;
     readonly cpus: number;
+    readonly cpuModel: string;
     readonly loadAverage: readonly number[];
     readonly startedAt: string;
     readonly durationMs: number;
@@ -117,8 +129,7 @@ export async function runDecodeBench(opts: DecodeBenchOptions = {}): Promise<Dec
       const t0 = performance.now();
       const outcome = await d.read(input);
       const ms = performance.now() - t0;
-      const result =
-        outcome.text === undefined ? 'none' : outcome.text === sample.expected ? 'ok' : 'misread';
+      const result = judgeRead(sample.expected, outcome.text);
       row.get(d.name)!.add(result, ms);
       overall.get(d.name)!.add(result, ms);
       if (result === 'ok') readBy.push(d.name);
@@ -149,6 +160,23 @@ export async function runDecodeBench(opts: DecodeBenchOptions = {}): Promise<Dec
     [...overall].map(([n, c]) => [n, c.stats()]),
   );
   overallStats['baselines-union'] = union.stats();
+  const speedBaselines = [HEADLINE_BASELINE, ZXING_WASM_ALL_FORMATS].filter((b) => names.includes(b));
+  const speed =
+    subject === undefined || speedBaselines.length === 0
+      ? undefined
+      : {
+          baselines: speedBaselines,
+          ...speedRatios(
+            Object.fromEntries(
+              [...cells].map(([category, row]) => [
+                category,
+                Object.fromEntries([...row].map(([n, c]) => [n, c.times])),
+              ]),
+            ),
+            subject.name,
+            speedBaselines,
+          ),
+        };
   return {
     decoders: names,
     ...(subject === undefined ? {} : { subject: subject.name }),
@@ -159,6 +187,7 @@ export async function runDecodeBench(opts: DecodeBenchOptions = {}): Promise<Dec
     unionByCategory,
     via,
     targets: evaluateTargets(subject?.name, baselineNames, categories, overallStats),
+    ...(speed === undefined ? {} : { speed }),
     misses,
     meta: {
       corpus: opts.imagesDir === undefined ? 'synthetic' : 'images',
@@ -167,6 +196,7 @@ export async function runDecodeBench(opts: DecodeBenchOptions = {}): Promise<Dec
       samples: done,
       node: process.version,
       cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
       loadAverage: loadavg().map((v) => Math.round(v * 100) / 100),
       startedAt: new Date(started).toISOString(),
       durationMs: Date.now() - started,

@@ -8,6 +8,8 @@ export interface CellStats {
   readonly n: number;
   /** Decoded, but a different text. */
   readonly misreads: number;
+  /** Nothing decoded. `ok + misreads + misses = n`. */
+  readonly misses: number;
   readonly medianMs: number;
   readonly p95Ms: number;
   readonly meanMs: number;
@@ -21,11 +23,13 @@ const round = (v: number): number => Math.round(v * 1000) / 1000;
 export class Cell {
   #ok = 0;
   #misreads = 0;
+  #misses = 0;
   readonly #ms: number[] = [];
 
   add(outcome: 'ok' | 'misread' | 'none', ms: number): void {
     if (outcome === 'ok') this.#ok++;
     else if (outcome === 'misread') this.#misreads++;
+    else this.#misses++;
     this.#ms.push(ms);
   }
 
@@ -40,6 +44,7 @@ export class Cell {
       ok: this.#ok,
       n,
       misreads: this.#misreads,
+      misses: this.#misses,
       medianMs: round(percentile(this.#ms, 0.5)),
       p95Ms: round(percentile(this.#ms, 0.95)),
       meanMs: round(n === 0 ? 0 : sum / n),

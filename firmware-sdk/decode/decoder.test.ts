@@ -31,6 +31,25 @@ describe('decode', () => {
     expect(r.ok && [...r.bytes]).toEqual([...payload]);
   });
 
+  // Issue 15 item 2: plain text mode. In HRI/escaped mode zxing-cpp renders 0x01 as `<SOH>` and
+  // 0x1D as `<GS>`; a scanner must deliver the characters the code holds.
+  it('returns control characters and GS separators unchanged (plain text, not a rendering)', async () => {
+    const text = '\u0001EHC\u001d0104012345678901\u001d10ABC\u0004';
+    const r = await decode(renderQr(text, { ecLevel: 'M', moduleSize: 4 }));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.text).toBe(text);
+    expect(r.text).not.toContain('<');
+    expect([...r.bytes]).toEqual([...new TextEncoder().encode(text)]);
+    expect(r.contentType).toBe('Mixed'); // zxing-cpp: text with control characters
+  });
+
+  it('reports binary content with its exact bytes', async () => {
+    const payload = Uint8Array.from([0x00, 0xff, 0x80, 0x1b, 0x7f, 0xc3, 0x28, 0x0a, 0x41]);
+    const r = await decode(renderQr(payload, { moduleSize: 4 }));
+    expect(r.ok && r.contentType).toBe('Binary');
+  });
+
   it('reads a Chinese UTF-8 payload as text and bytes', async () => {
     const text = '电子健康卡:张三:5100A0013';
     const r = await decode(renderQr(text, { ecLevel: 'Q', moduleSize: 4 }));

@@ -139,6 +139,7 @@ function success(
     ok: true,
     text: hit.text,
     bytes: hit.bytes,
+    contentType: hit.contentType,
     ...(ecLevel === undefined ? {} : { ecLevel }),
     position,
     engine: 'zxing',

@@ -12,6 +12,8 @@ import {
   BINARIZERS,
   type Binarizer,
   CHARACTER_SETS,
+  CONTENT_TYPES,
+  type ContentType,
   EAN_ADD_ON_SYMBOLS,
   encodeFormats,
   prepareZXingModule,
@@ -42,10 +44,14 @@ export interface EnginePass {
   readonly downscaleFactor?: number;
 }
 
-/** A code the engine read (text as zxing-cpp renders it, raw bytes, metadata). */
+/**
+ * A code the engine read: its text in zxing-cpp's plain text mode (the characters the code
+ * holds, never a rendering such as `<GS>` or `(01)`), the raw bytes, the content type, metadata.
+ */
 export interface EngineHit {
   readonly text: string;
   readonly bytes: Uint8Array;
+  readonly contentType: ContentType;
   readonly ecLevel: string;
   readonly inverted: boolean;
   readonly position: ZXingReadResult['position'];
@@ -116,6 +122,9 @@ export function engineIfLoaded(): ZXingReaderModule | undefined {
 
 const QR_FORMATS = encodeFormats(['QRCode']);
 
+/** Plain: the code's own characters (control characters, GS1 separators and all). */
+export const ENGINE_TEXT_MODE = 'Plain' as const;
+
 function toOptions(pass: EnginePass): ZXingReaderOptions {
   return {
     formats: QR_FORMATS,
@@ -133,7 +142,7 @@ function toOptions(pass: EnginePass): ZXingReaderOptions {
     validateOptionalChecksum: false,
     returnErrors: false,
     eanAddOnSymbol: EAN_ADD_ON_SYMBOLS.indexOf('Ignore'),
-    textMode: TEXT_MODES.indexOf('HRI'),
+    textMode: TEXT_MODES.indexOf(ENGINE_TEXT_MODE),
     characterSet: CHARACTER_SETS.indexOf('Unknown'),
     tryCode39ExtendedMode: true,
   };
@@ -163,6 +172,7 @@ export function readGrey(
         return {
           text: r.text,
           bytes: new Uint8Array(r.bytes),
+          contentType: CONTENT_TYPES[r.contentType] ?? 'Text',
           ecLevel: r.ecLevel,
           inverted: r.isInverted,
           position: r.position,

@@ -23,10 +23,16 @@ export type DecodeErrorType = 'not-found' | 'bad-image' | 'not-ready' | 'engine-
 
 export interface DecodeSuccess {
   readonly ok: true;
-  /** The payload as text (UTF-8 or as the code's ECI/charset says). */
+  /**
+   * The payload as text (UTF-8 or as the code's ECI/charset says), in zxing-cpp's plain text
+   * mode: exactly the characters the code holds (control characters and GS1 group separators
+   * included), never a display rendering like `<SOH>` or `(01)…`.
+   */
   readonly text: string;
   /** The payload bytes exactly as encoded in the symbol. */
   readonly bytes: Uint8Array;
+  /** What the bytes are, as zxing-cpp classifies them. */
+  readonly contentType: 'Text' | 'Binary' | 'Mixed' | 'GS1' | 'ISO15434' | 'UnknownECI';
   /** `L`, `M`, `Q` or `H`. */
   readonly ecLevel?: 'L' | 'M' | 'Q' | 'H';
   readonly position?: Quadrilateral;

@@ -12,7 +12,13 @@ import { runDecodeBench } from '../../bench/decode/run.js';
 import { buildProgram } from '../../cli/program.js';
 import { toRgba } from '../../firmware-sdk/decode/image.js';
 
-const DECODERS = ['ehc', 'zxing-wasm', 'jsqr', '@zxing/library'];
+const DECODERS = [
+  'ehc',
+  'zxing-wasm (QR only, plain text)',
+  'zxing-wasm (all formats, plain text)',
+  'jsqr',
+  '@zxing/library',
+];
 let dir: string;
 
 beforeAll(async () => {
