@@ -8,7 +8,8 @@ const VERDICTS = new Set(['pass', 'fail', 'not-applicable']);
 /**
  * Reads the lab engineer's answers for manual items (`--manual answers.json`): a JSON list (or
  * `{ "answers": [...] }`) of `{ id, verdict: pass|fail|not-applicable, evidence, reviewedBy }`.
- * Only manual catalogue items may be answered: the software's own checks cannot be overridden.
+ * An answer for an automated item is used only when its check leaves the item to the lab engineer
+ * (`pending-manual`, e.g. 5.5-2 on SQLite): the software's own verdicts cannot be overridden.
  */
 export function parseManualAnswers(json: unknown): ManualAnswer[] {
   const list = Array.isArray(json) ? json : (json as { answers?: unknown } | null)?.answers;
@@ -19,11 +20,6 @@ export function parseManualAnswers(json: unknown): ManualAnswer[] {
     const where = `manual answers[${i}]`;
     const item = CATALOGUE.find((c) => c.id === o.id);
     if (!item) throw new CertifyError('CERTIFY_CONFIG', `${where}: unknown item id ${String(o.id)}`);
-    if (item.automated)
-      throw new CertifyError(
-        'CERTIFY_CONFIG',
-        `${where}: ${item.id} is checked by the software, not answered by hand`,
-      );
     if (typeof o.verdict !== 'string' || !VERDICTS.has(o.verdict))
       throw new CertifyError('CERTIFY_CONFIG', `${where}: verdict must be pass, fail or not-applicable`);
     for (const k of ['evidence', 'reviewedBy'] as const) {

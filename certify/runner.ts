@@ -1,4 +1,5 @@
 import { CATALOGUE } from './catalogue.js';
+import { judgeRun } from './outcome.js';
 import type {
   CatalogueItem,
   CertificationReport,
@@ -16,7 +17,11 @@ export interface Check<Ctx> {
   run(ctx: Ctx): Promise<CheckOutcome>;
 }
 
-/** A person's verdict on a manual item (from `--manual answers.json`). */
+/**
+ * A person's verdict on a manual item (from `--manual answers.json`), or on an automated item
+ * whose check left part of it to the lab engineer (`pending-manual`): an answer never overrides
+ * a verdict the software reached (pass, fail, error).
+ */
 export interface ManualAnswer {
   readonly id: string;
   readonly verdict: 'pass' | 'fail' | 'not-applicable';
@@ -30,7 +35,7 @@ export interface RunOptions<Ctx> {
   readonly mode: 'embedded' | 'target';
   readonly target: Readonly<Record<string, string>>;
   readonly manual?: readonly ManualAnswer[];
-  /** Count pending manual mandatory items as not passed. */
+  /** Count mandatory items awaiting a verdict as failed (FAILED instead of INCOMPLETE). */
   readonly strict?: boolean;
   /** Run only these item ids (others reported `not-applicable`). */
   readonly only?: readonly string[];
@@ -95,7 +100,26 @@ export async function runCertification<Ctx>(opts: RunOptions<Ctx>): Promise<Cert
           evidence: [`the check could not complete: ${e instanceof Error ? e.message : String(e)}`],
         };
       }
-      result = finish(item, outcome, now() - t0);
+      const a = manual.get(item.id);
+      if (a && outcome.verdict === 'pending-manual') {
+        // the check deferred (part of) the item to the lab engineer, who has answered it
+        outcome = {
+          ...outcome,
+          verdict: a.verdict,
+          evidence: [...outcome.evidence, `lab engineer (${a.reviewedBy}): ${a.evidence}`],
+        };
+        result = finish(item, outcome, now() - t0, a.reviewedBy);
+      } else {
+        if (a)
+          outcome = {
+            ...outcome,
+            evidence: [
+              ...outcome.evidence,
+              `manual answer by ${a.reviewedBy} not used: the software's check decided this item`,
+            ],
+          };
+        result = finish(item, outcome, now() - t0);
+      }
     } else if (manual.has(item.id)) {
       const a = manual.get(item.id)!;
       result = finish(item, { verdict: a.verdict, evidence: [a.evidence] }, 0, a.reviewedBy);
@@ -127,12 +151,12 @@ export async function runCertification<Ctx>(opts: RunOptions<Ctx>): Promise<Cert
       ),
     ]),
   ) as CertificationReport['summary'];
-  const mandatory = items.filter((i) => i.class === 'mandatory');
-  const manualPending = mandatory.filter((i) => i.verdict === 'pending-manual').map((i) => i.id);
-  const judgedOk = mandatory.every(
-    (i) => i.verdict === 'pass' || i.verdict === 'pending-manual' || i.verdict === 'not-applicable',
-  );
   const strict = opts.strict ?? false;
+  const { outcome, failed, awaiting } = judgeRun(items, {
+    strict,
+    ...(opts.only ? { only: opts.only } : {}),
+  });
+  const automatedMandatory = items.filter((i) => i.class === 'mandatory' && i.automated);
   return {
     tool: 'ehc certify',
     version: opts.version,
@@ -140,9 +164,16 @@ export async function runCertification<Ctx>(opts: RunOptions<Ctx>): Promise<Cert
     finishedAt: new Date(now()).toISOString(),
     mode: opts.mode,
     target: opts.target,
-    passed: judgedOk && (!strict || manualPending.length === 0),
+    outcome,
+    passed: outcome === 'PASSED',
     strict,
-    manualPending,
+    automated: {
+      mandatory: automatedMandatory.length,
+      passed: automatedMandatory.filter((i) => i.verdict === 'pass').length,
+    },
+    failed,
+    awaiting,
+    manualPending: awaiting.filter((i) => i.reason === 'manual').map((i) => i.id),
     summary,
     items,
   };

@@ -6,6 +6,8 @@
  */
 
 /** 必选项 mandatory, 推荐项 recommended, 可选项 optional (spec §7). */
+import type { OpenItem, RunOutcome } from './outcome.js';
+
 export type ItemClass = 'mandatory' | 'recommended' | 'optional';
 
 export type Verdict = 'pass' | 'fail' | 'pending-manual' | 'not-applicable' | 'error';
@@ -68,13 +70,21 @@ export interface CertificationReport {
   readonly mode: 'embedded' | 'target';
   readonly target: Readonly<Record<string, string>>;
   /**
-   * §7 over what was judged: every mandatory item the software checked passed, and every manual
-   * item a person answered (`--manual`) passed. Manual items nobody answered are `pending-manual`
-   * and listed in `manualPending`; with `strict` they count as not passed.
+   * §7: `PASSED` only when every mandatory item passed (manual ones answered with evidence in the
+   * answers file); `FAILED` when one failed (or, with `strict`, when any awaits a verdict);
+   * `INCOMPLETE` when none failed but some have no verdict yet (listed in `awaiting`).
    */
+  readonly outcome: RunOutcome;
+  /** `outcome === 'PASSED'`. */
   readonly passed: boolean;
   readonly strict: boolean;
-  /** Ids of mandatory manual items still awaiting the lab engineer's verdict. */
+  /** The software's own part: mandatory automated items, and how many of them passed. */
+  readonly automated: { readonly mandatory: number; readonly passed: number };
+  /** Mandatory items that failed or whose check could not complete. */
+  readonly failed: readonly { readonly id: string; readonly title: string }[];
+  /** Mandatory items without a verdict: awaiting the lab engineer, or not run (`--only`). */
+  readonly awaiting: readonly OpenItem[];
+  /** Ids of mandatory items awaiting the lab engineer's verdict (the `manual` part of `awaiting`). */
   readonly manualPending: readonly string[];
   readonly summary: Readonly<Record<ItemClass, Readonly<Record<Verdict, number>>>>;
   readonly items: readonly ItemResult[];

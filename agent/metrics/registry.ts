@@ -50,10 +50,17 @@ export interface Percentiles {
   readonly meanMs: number;
 }
 
+/** Series up to this many samples report exact percentiles. */
+const EXACT_SAMPLES = 1024;
+
 class Series {
   readonly buckets: number[];
   sum = 0;
   count = 0;
+  min = Number.POSITIVE_INFINITY;
+  max = 0;
+  /** The first EXACT_SAMPLES values, for exact percentiles of small series. */
+  readonly raw: number[] = [];
   readonly hdr = hdr.build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 3_600_000_000,
@@ -82,6 +89,9 @@ export class Histogram {
     const v = Math.max(ms, 0);
     s.sum += v;
     s.count++;
+    if (v < s.min) s.min = v;
+    if (v > s.max) s.max = v;
+    if (s.raw.length < EXACT_SAMPLES) s.raw.push(v);
     for (let i = 0; i < this.bucketsMs.length; i++) if (v <= this.bucketsMs[i]!) s.buckets[i]!++;
     s.hdr.recordValue(Math.max(1, Math.round(v * 1000)));
   }
@@ -89,13 +99,19 @@ export class Histogram {
   percentiles(labels: Labels = {}): Percentiles | undefined {
     const s = this.series.get(labelKey(labels));
     if (!s || s.count === 0) return undefined;
-    const at = (p: number): number => s.hdr.getValueAtPercentile(p) / 1000;
+    // Exact nearest rank while every sample is kept; beyond that the HDR bucket value, clamped to
+    // the recorded min and max (a bucket's value can lie above the largest sample in it).
+    const sorted = s.raw.length === s.count ? [...s.raw].sort((a, b) => a - b) : undefined;
+    const at = (p: number): number =>
+      sorted
+        ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
+        : Math.min(s.max, Math.max(s.min, s.hdr.getValueAtPercentile(p) / 1000));
     return {
       count: s.count,
       p50Ms: at(50),
       p90Ms: at(90),
       p99Ms: at(99),
-      maxMs: s.hdr.maxValue / 1000,
+      maxMs: s.max,
       meanMs: s.sum / s.count,
     };
   }

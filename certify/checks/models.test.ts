@@ -21,10 +21,11 @@ describe('certified list matching', () => {
 
 describe('manual answers', () => {
   const answer = { id: '5.1.4-1', verdict: 'pass', evidence: 'machine room inspected', reviewedBy: 'Li' };
-  it('accepts answers for manual items only, with evidence and reviewer', () => {
+  it('accepts answers with evidence and reviewer (automated items too: used only where the check defers)', () => {
     expect(parseManualAnswers([answer])).toEqual([answer]);
     expect(parseManualAnswers({ answers: [answer] })).toHaveLength(1);
-    expect(() => parseManualAnswers([{ ...answer, id: '5.2-4' }])).toThrow(/checked by the software/);
+    expect(parseManualAnswers([{ ...answer, id: '5.5-2' }])).toEqual([{ ...answer, id: '5.5-2' }]);
+    expect(() => parseManualAnswers([{ ...answer, evidence: '' }])).toThrow(/evidence/);
     expect(() => parseManualAnswers([{ ...answer, verdict: 'maybe' }])).toThrow(/verdict/);
     expect(() => parseManualAnswers([{ ...answer, reviewedBy: ' ' }])).toThrow(/reviewedBy/);
     expect(() => parseManualAnswers([{ ...answer, id: '9.9' }])).toThrow(/unknown item/);

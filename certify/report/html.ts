@@ -47,22 +47,42 @@ export function renderHtmlReport(report: CertificationReport): string {
         `<tr><td>${CLASS_ZH[c]} (${c})</td><td>${s[c].pass}</td><td>${s[c].fail + s[c].error}</td><td>${s[c]['pending-manual']}</td><td>${s[c]['not-applicable']}</td></tr>`,
     )
     .join('');
-  const headline = report.passed
-    ? report.manualPending.length > 0
-      ? `PASS on every mandatory item the software checks — ${report.manualPending.length} mandatory manual items await the lab engineer`
-      : 'PASS — every mandatory item passed'
-    : 'FAIL — at least one mandatory item did not pass';
+  const auto = `automated: ${report.automated.passed}/${report.automated.mandatory} mandatory passed`;
+  const headline =
+    report.outcome === 'PASSED'
+      ? `PASSED — every mandatory item passed (${auto})`
+      : report.outcome === 'INCOMPLETE'
+        ? `INCOMPLETE — no mandatory item failed, ${report.awaiting.length} mandatory items await a verdict (${auto})`
+        : `FAILED — ${report.failed.length > 0 ? `${report.failed.length} mandatory items failed` : `${report.awaiting.length} mandatory items without a verdict, counted as failed (strict)`} (${auto})`;
+  const open = [
+    ...report.failed.map((i) => ({ ...i, why: 'failed' })),
+    ...report.awaiting.map((i) => ({
+      ...i,
+      why: i.reason === 'manual' ? 'awaiting the lab engineer' : 'not run (--only)',
+    })),
+  ];
+  const openList =
+    open.length > 0
+      ? `<ul id="open-items">${open.map((i) => `<li><a href="#item-${esc(i.id)}">${esc(i.id)}</a> ${esc(i.title)} — ${esc(i.why)}</li>`).join('')}</ul>`
+      : '';
+  const headlineStyle =
+    report.outcome === 'PASSED'
+      ? 'background:#d4efdf'
+      : report.outcome === 'INCOMPLETE'
+        ? 'background:#fcf3cf'
+        : 'background:#f5b7b1';
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>电子健康卡联网检测报告 — EHC networking test report</title>
 <style>
 body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:24px;color:#1b2631}
 h1{font-size:20px} table{border-collapse:collapse;width:100%;font-size:13px} td,th{border:1px solid #ccd1d1;padding:4px 6px;vertical-align:top}
 th{background:#f2f3f4} .v{padding:2px 6px;border-radius:3px;font-weight:bold} .m{margin-top:4px;font-family:monospace;font-size:12px}
-.headline{font-size:18px;padding:10px;border-radius:4px;${report.passed ? 'background:#d4efdf' : 'background:#f5b7b1'}}
+.headline{font-size:18px;padding:10px;border-radius:4px;${headlineStyle}}
 figure{display:inline-block;margin:8px} ul{margin:0;padding-left:16px} .sign td{height:40px}
 </style></head><body>
 <h1>电子健康卡技术规范 第6部分：联网检测 — 检测报告<br><small>EHC technical specification part 6: networking test — report</small></h1>
 <p class="headline" id="verdict">${esc(headline)}</p>
+${openList}
 <p>Tool: ${esc(report.tool)} ${esc(report.version)} · mode: ${esc(report.mode)} · ${esc(report.startedAt)} → ${esc(report.finishedAt)}${report.strict ? ' · strict' : ''}</p>
 <p>Target: ${Object.entries(report.target)
     .map(([k, v]) => `${esc(k)} = <code>${esc(v)}</code>`)

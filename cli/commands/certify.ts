@@ -7,6 +7,7 @@ import { isCertifyError } from '../../certify/errors.js';
 import { loadManualAnswers } from '../../certify/manual.js';
 import { certify, summaryLine } from '../../certify/run.js';
 import { startTarget } from '../../certify/target.js';
+import type { CertificationReport } from '../../certify/types.js';
 import { EXIT } from '../output.js';
 import type { CliGroups } from '../types.js';
 
@@ -42,6 +43,25 @@ function onlyIds(v: string | undefined): string[] | undefined {
   return ids;
 }
 
+/** The closing lines: the §7 outcome, the automated part's result, and the items that decide it. */
+export function verdictText(report: CertificationReport): string {
+  const m = report.summary.mandatory;
+  const lines = [
+    `${report.outcome} (spec §7): mandatory ${m.pass} passed, ${m.fail + m.error} failed, ${report.awaiting.length} without a verdict${report.strict ? ' (strict: counted as failed)' : ''}`,
+    `automated: ${report.automated.passed}/${report.automated.mandatory} mandatory passed`,
+  ];
+  for (const i of report.failed) lines.push(`  failed: ${i.id} ${i.title}`);
+  const manual = report.awaiting.filter((i) => i.reason === 'manual');
+  if (manual.length > 0) {
+    lines.push(`awaiting the lab engineer (${manual.length}; answer them with --manual answers.json):`);
+    for (const i of manual) lines.push(`  ${i.id.padEnd(8)} ${i.title}`);
+  }
+  const notRun = report.awaiting.filter((i) => i.reason === 'not-run');
+  if (notRun.length > 0)
+    lines.push(`not run (--only): ${notRun.length} mandatory items: ${notRun.map((i) => i.id).join(', ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
 async function runCertify(o: Flags, version: string): Promise<number> {
   if (Boolean(o.embedded) === Boolean(o.target))
     throw new UsageError('give exactly one of --embedded or --target <config.json>');
@@ -70,11 +90,12 @@ async function runCertify(o: Flags, version: string): Promise<number> {
         if (!only || only.includes(i.id)) process.stdout.write(`${summaryLine(i)}\n`);
       },
     });
-    const m = report.summary.mandatory;
-    process.stdout.write(
-      `${report.passed ? 'PASSED' : 'FAILED'} (spec §7): mandatory ${m.pass} passed, ${m.fail + m.error} failed, ${report.manualPending.length} awaiting the lab engineer${report.strict ? ' (strict)' : ''}\nreport: ${jsonFile}\n        ${htmlFile}\n`,
-    );
-    return report.passed ? EXIT.ok : EXIT.negative;
+    process.stdout.write(`${verdictText(report)}report: ${jsonFile}\n        ${htmlFile}\n`);
+    return report.outcome === 'PASSED'
+      ? EXIT.ok
+      : report.outcome === 'INCOMPLETE'
+        ? EXIT.incomplete
+        : EXIT.negative;
   } finally {
     await system.close();
   }
@@ -89,9 +110,22 @@ export function registerCertify(groups: CliGroups): void {
     .requiredOption('--report <dir>', 'directory for report.json and report.html')
     .option('--duration <s>', 'measured seconds per performance item (default 60)')
     .option('--soak <s>', 'seconds of the stability soak (default 600; 7×24 h = 604800)')
-    .option('--manual <answers.json>', "the lab engineer's verdicts for the manual items")
-    .option('--strict', 'count manual mandatory items without an answer as not passed')
+    .option(
+      '--manual <answers.json>',
+      "the lab engineer's verdicts, with evidence, for manual items and parts a check leaves to them",
+    )
+    .option('--strict', 'count mandatory items without a verdict as failed (FAILED, exit 1, not INCOMPLETE)')
     .option('--only <ids>', 'run only these item ids (comma-separated, e.g. 5.2-4,5.3-1)')
+    .addHelpText(
+      'after',
+      `
+Outcome (spec §7, every mandatory item must pass; an item nobody judged has not passed):
+  PASSED      every mandatory item passed (manual ones answered with evidence)   exit ${EXIT.ok}
+  FAILED      a mandatory item failed or its check could not complete            exit ${EXIT.negative}
+  INCOMPLETE  none failed, some mandatory items still await a verdict            exit ${EXIT.incomplete}
+  usage or configuration error                                                   exit ${EXIT.usage}
+`,
+    )
     .action(async (o: Flags) => {
       try {
         process.exitCode = await runCertify(o, groups.program.version() ?? 'dev');
