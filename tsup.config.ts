@@ -17,9 +17,9 @@ export default defineConfig({
   // Native modules and wasm-backed packages stay external: they are loaded from node_modules.
   skipNodeModulesBundle: true,
   banner: { js: '' },
-  // certify/tls-material.ts reads its committed test PKI from `./fixtures/` next to the module;
+  // lab/tls-material.ts reads its committed test PKI from `./fixtures/` next to the module;
   // in the bundle that is dist/fixtures/ (used by `ehc certify --embedded` when openssl is absent).
   onSuccess: async () => {
-    cpSync('certify/fixtures', 'dist/fixtures', { recursive: true });
+    cpSync('lab/fixtures', 'dist/fixtures', { recursive: true });
   },
 });
