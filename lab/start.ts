@@ -424,7 +424,8 @@ async function startAgent(b: AgentBuild): Promise<LabAgent> {
       channelCode: t.config.channelCode,
     })),
     verify: {
-      mode: a.verifyMode ?? (b.central ? 'chain' : 'hsm'),
+      // With TLS the agent gets the lab's central client object (no config section), so chain/central need it in config: hsm.
+      mode: a.verifyMode ?? (b.central && !b.centralObject ? 'chain' : 'hsm'),
       ...(a.dedupeWindowMs === undefined ? {} : { dedupeWindowMs: a.dedupeWindowMs }),
       ...(a.lifetimeS === undefined ? {} : { lifetimeS: a.lifetimeS }),
     },
