@@ -37,10 +37,10 @@ export default defineConfig({
   // Native modules and wasm-backed packages stay external: they are loaded from node_modules.
   skipNodeModulesBundle: true,
   banner: { js: '' },
-  // certify/tls-material.ts reads its committed test PKI from `./fixtures/` next to the module;
+  // lab/tls-material.ts reads its committed test PKI from `./fixtures/` next to the module;
   // in the bundle that is dist/fixtures/ (used by `ehc certify --embedded` when openssl is absent).
   onSuccess: async () => {
-    cpSync('certify/fixtures', join(outDir, 'fixtures'), { recursive: true });
+    cpSync('lab/fixtures', join(outDir, 'fixtures'), { recursive: true });
     const { files, bytes } = bundleSize(outDir);
     const ms = Math.round(performance.now() - started);
     console.log(`built ${outDir}/: ${files} files, ${(bytes / 1024).toFixed(0)} KiB in ${ms} ms`);

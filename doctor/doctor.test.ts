@@ -15,7 +15,7 @@ import { runDoctor } from './doctor.js';
 import { addUsbDevice, fakeEnv } from './fake-env.js';
 import { formatLine, formatText } from './report.js';
 
-const PKI = fileURLToPath(new URL('../certify/fixtures/', import.meta.url));
+const PKI = fileURLToPath(new URL('../lab/fixtures/', import.meta.url));
 const APP = { appId: 'DOCTOR-APP', appSecret: '0123456789abcdef' };
 const logger = pino({ level: 'silent' });
 

@@ -1,5 +1,8 @@
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Lab } from './lab.js';
+import { DEFAULT_TERMINALS, Lab } from './lab.js';
+import { startLab } from './start.js';
 
 describe('the embedded lab, end to end through real sockets', () => {
   it('a kiosk camera reads a tilted, noisy phone screen through the real decoder; the code is VALID', async () => {
@@ -82,4 +85,93 @@ describe('the embedded lab, end to end through real sockets', () => {
     const again = await lab.scan('kiosk-1', code);
     expect(again.verdict).toMatchObject({ verdict: 'INVALID', reason: 'replayed' });
   });
+});
+
+describe('startLab: one stop() releases everything', () => {
+  const resources = (): string[] =>
+    process
+      .getActiveResourcesInfo()
+      .filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap')
+      .sort();
+  const canBind = (port: number): Promise<boolean> =>
+    new Promise((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+
+  it('a full lab (TLS, two machines with links, two central instances, admin, faults) leaves no handle, file or port', async () => {
+    await settle();
+    const before = resources();
+    const lab = await startLab({
+      tls: true,
+      hsm: { machines: 2, links: true },
+      central: { instances: 2, admin: true },
+      monitoring: true,
+      terminals: [
+        { id: 'w', terminalCode: 'T-W', channelCode: '01' },
+        { id: 'r', terminalCode: 'T-R', channelCode: '02', protocol: 'raw', agent: 'second' },
+      ],
+      agents: [{ name: 'first', admin: true, api: true, storage: 'file' }, { name: 'second' }],
+      clock: 'movable',
+      faults: ['cipher-machine-links', 'central-primary'],
+    });
+    const dir = lab.dir!;
+    const ports = [
+      ...lab.hsm!.ports,
+      ...lab.hsm!.proxies.map((p) => p.port),
+      ...lab.central!.ports,
+      lab.central!.lb!.port,
+      ...[...lab.terminals.values()].map((t) => t.device.port),
+    ];
+    const ehcId = await lab.app!.register({
+      name: '王五',
+      idType: '01',
+      idNo: '110101199001011234',
+      phone: '13700001111',
+    });
+    expect((await lab.scan('w', await lab.app!.code(ehcId))).verdict.verdict).toBe('VALID');
+    expect(await lab.faults.inject('cipher-machine-links')).toMatch(/cut/);
+    lab.clock.advance(60_000);
+    expect(existsSync(dir)).toBe(true);
+    await lab.stop();
+    await lab.stop(); // idempotent
+    await settle();
+    expect(existsSync(dir)).toBe(false);
+    expect(resources()).toEqual(before);
+    for (const p of ports) expect(await canBind(p)).toBe(true);
+  }, 30_000);
+
+  it('a start that fails halfway (the second cipher machine’s port is taken) releases the first', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const taken = (blocker.address() as { port: number }).port;
+    await settle();
+    const before = resources();
+    try {
+      await expect(
+        startLab({ tls: true, hsm: { machines: 2, ports: [0, taken] }, terminals: DEFAULT_TERMINALS }),
+      ).rejects.toThrow();
+      await settle();
+      expect(resources()).toEqual(before);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  }, 30_000);
+
+  it('drives vendor emulators (raw and Zebra SSI) through the agent', async () => {
+    const lab = await startLab({
+      terminals: [
+        { id: 'raw', terminalCode: 'T-RAW', channelCode: '01', protocol: 'raw' },
+        { id: 'ssi', terminalCode: 'T-SSI', channelCode: '01', protocol: 'zebra-ssi' },
+      ],
+    });
+    try {
+      for (const id of ['raw', 'ssi'])
+        expect((await lab.scan(id, 'NOT-AN-EHC-CODE')).verdict).toMatchObject({ reason: 'malformed' });
+    } finally {
+      await lab.stop();
+    }
+  }, 30_000);
 });

@@ -1,13 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
-import pino from 'pino';
-import { Agent } from '../../agent/agent.js';
-import { parseAgentConfig } from '../../agent/config/agent-config.js';
 import type { Stage, VerdictEvent } from '../../agent/types.js';
 import { createHsmClient } from '../../clients/hsm/client.js';
-import { RawEngine } from '../../firmware-sdk/virtual/engines/raw/engine.js';
-import { TcpDevice } from '../../firmware-sdk/virtual/harness/tcp.js';
-import { NativeTerminal } from '../../firmware-sdk/virtual/native/terminal.js';
+import { type LabSystem, startLab } from '../../lab/start.js';
 import { EhcError } from '../../protocol/errors.js';
 import { nowMs, type Summary, summarize } from '../common/samples.js';
 import { startPeerServices } from '../load/peer.js';
@@ -86,31 +81,26 @@ export async function runLatencyBench(opts: LatencyOptions = {}): Promise<Latenc
   const warmup = opts.warmup ?? Math.min(200, scans);
   const device = opts.device ?? 'raw';
   const peers = await (opts.peers ?? (() => startPeerServices({ lifetimeS: 600, db: 'memory' })))();
-  const engine = device === 'raw' ? new RawEngine() : new NativeTerminal({ identity: { serial: 'BENCH-1' } });
-  const dev = await TcpDevice.listen(engine);
   const blocks = createHsmClient({ endpoints: [{ host: '127.0.0.1', port: peers.hsmPort }] });
-  const agent = new Agent({
-    config: parseAgentConfig({
-      terminal: { terminalCode: peers.terminalCode, channelCode: '02', medStepCode: '010101' },
-      scanners: [{ id: 'bench-1', port: dev.url, driver: device }],
-      verify: { mode: 'hsm', dedupeWindowMs: 0, lifetimeS: 600 },
-      hsm: { primary: `127.0.0.1:${peers.hsmPort}` },
-      central: { url: peers.url, appId: peers.appId, appSecret: peers.appSecret },
-      storage: { file: ':memory:' },
-      api: { enabled: false },
-      log: { level: 'silent' },
-    }),
-    logger: pino({ level: 'silent' }),
-    adminPassword: 'BenchAdmin2026',
-    fastPasswordHashing: true,
-  });
+  // The scanner and the agent come from the lab, pointed at the peers wherever they run.
+  let lab: LabSystem | undefined;
   try {
-    await agent.start();
-    const deadline = Date.now() + 10_000;
-    while (!agent.scanners.summaries().every((s) => s.connected)) {
-      if (Date.now() > deadline) throw new EhcError('BENCH_SCANNER', 'the virtual scanner did not connect');
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    lab = await startLab({
+      hsm: { external: [{ host: '127.0.0.1', port: peers.hsmPort }] },
+      central: { external: { url: peers.url, appId: peers.appId, appSecret: peers.appSecret } },
+      terminals: [{ id: 'bench-1', terminalCode: peers.terminalCode, channelCode: '02', protocol: device }],
+      agents: [
+        {
+          verifyMode: 'hsm',
+          dedupeWindowMs: 0,
+          lifetimeS: 600,
+          hsmTimeoutMs: 200,
+          outbox: { batchSize: 50, baseBackoffMs: 1000, maxBackoffMs: 300_000 },
+        },
+      ],
+    });
+    const agent = lab.agents.get('agent')!.agent;
+    const dev = lab.terminal('bench-1').device;
     const fresh = await blocks.encryptValidity(Date.now());
     if (fresh.status !== 'ok') throw new EhcError('BENCH_HSM', `encryptValidity: ${fresh.status}`);
     const block = fresh.value.blockHex;
@@ -203,10 +193,8 @@ export async function runLatencyBench(opts: LatencyOptions = {}): Promise<Latenc
       environment: { node: process.version, cpus: cpus().length, loadavg: loadavg().map(r3) },
     };
   } finally {
-    await agent.stop();
+    await lab?.stop();
     await blocks.close();
-    await dev.close();
-    if (engine instanceof NativeTerminal) engine.dispose();
     await peers.stop();
   }
 }

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
+import { TcpProxy } from '../../lab/net/tcp-proxy.js';
 import type { FaultControl } from '../context.js';
 import { CertifyError } from '../errors.js';
-import { TcpProxy } from '../net/tcp-proxy.js';
 import type { TargetConfig } from './config.js';
 
 const split = (hp: string): { host: string; port: number } => {

@@ -10,7 +10,7 @@ import type { DoctorEnv } from '../types.js';
 import { keysCheck } from './keys.js';
 
 // The committed test-only PKI: a CA, client and server certificates it signed, a self-signed rogue (valid to 2126).
-const PKI = fileURLToPath(new URL('../../certify/fixtures/', import.meta.url));
+const PKI = fileURLToPath(new URL('../../lab/fixtures/', import.meta.url));
 
 function setup(files: { cert: string; key: string }, keyMode: number) {
   const dir = mkdtempSync(join(tmpdir(), 'ehc-doctor-keys-'));

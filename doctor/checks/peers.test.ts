@@ -85,7 +85,7 @@ describe('doctor peers', () => {
   });
 
   it('an HTTPS central service whose certificate central.caFile did not sign: the TLS handshake fails, named', async () => {
-    const pki = fileURLToPath(new URL('../../certify/fixtures/', import.meta.url));
+    const pki = fileURLToPath(new URL('../../lab/fixtures/', import.meta.url));
     const server = createHttpsServer(
       { cert: readFileSync(join(pki, 'server.crt')), key: readFileSync(join(pki, 'server.key')) },
       (_req, res) => res.end('{}'),

@@ -4,11 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { HOSPITAL_APP, MONITOR_APP } from '../../certify/embedded/central-cluster.js';
 import {
   EMBEDDED_CERTIFIED,
   type EmbeddedSystem,
+  HOSPITAL_APP,
   LOAD_TERMINAL,
+  MONITOR_APP,
   startEmbedded,
 } from '../../certify/embedded.js';
 import { parseTargetConfig } from '../../certify/target/config.js';

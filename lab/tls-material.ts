@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CertifyError } from './errors.js';
+import { EhcError } from '../protocol/errors.js';
 
 /** A certificate and its private key (PEM). */
 export interface CertKey {
@@ -21,7 +21,7 @@ export interface TestPki {
   readonly server: CertKey;
   readonly client: CertKey;
   readonly rogueClient: CertKey;
-  /** `openssl` when made now with the openssl CLI; `fixtures` when read from certify/fixtures. */
+  /** `openssl` when made now with the openssl CLI; `fixtures` when read from lab/fixtures. */
   readonly source: 'openssl' | 'fixtures';
 }
 
@@ -40,7 +40,7 @@ function openssl(dir: string, args: string[]): void {
   try {
     execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
   } catch (e) {
-    throw new CertifyError('CERTIFY_SETUP', `openssl ${args[0]} failed`, { cause: e });
+    throw new EhcError('LAB_SETUP', `openssl ${args[0]} failed`, { cause: e });
   }
 }
 
@@ -125,7 +125,7 @@ export function readPki(dir: string, source: TestPki['source']): TestPki {
     try {
       return readFileSync(join(dir, n));
     } catch (e) {
-      throw new CertifyError('CERTIFY_SETUP', `cannot read TLS material ${n}`, { cause: e });
+      throw new EhcError('LAB_SETUP', `cannot read TLS material ${n}`, { cause: e });
     }
   };
   return {
@@ -137,7 +137,7 @@ export function readPki(dir: string, source: TestPki['source']): TestPki {
   };
 }
 
-/** The committed test-only PKI (certify/fixtures), for machines without the openssl CLI. */
+/** The committed test-only PKI (lab/fixtures), for machines without the openssl CLI. */
 export function fixturePki(): TestPki {
   return readPki(fileURLToPath(new URL('./fixtures/', import.meta.url)), 'fixtures');
 }

@@ -1,5 +1,5 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { CertifyError } from '../errors.js';
+import { EhcError } from '../../protocol/errors.js';
 
 export interface ProxyUpstream {
   readonly host: string;
@@ -28,7 +28,7 @@ export interface TcpProxyStats {
 const name = (u: ProxyUpstream): string => `${u.host}:${u.port}`;
 
 /**
- * A byte-level TCP relay that certification puts between a system and its peer, to cut the link
+ * A byte-level TCP relay the lab (and certification against a target) puts between a system and its peer, to cut the link
  * (spec §5.2-4), to fail over between instances (§5.5-1: each new connection goes to the first
  * upstream that accepts, like a load balancer's health check), or to slow the replies down
  * (broken-target tests). TLS passes through untouched: the peers authenticate each other end to
@@ -50,7 +50,7 @@ export class TcpProxy {
   private readonly connectTimeoutMs: number;
 
   private constructor(opts: TcpProxyOptions) {
-    if (opts.upstreams.length === 0) throw new CertifyError('CERTIFY_CONFIG', 'a proxy needs an upstream');
+    if (opts.upstreams.length === 0) throw new EhcError('LAB_CONFIG', 'a proxy needs an upstream');
     this.upstreams = opts.upstreams;
     this.host = opts.host ?? '127.0.0.1';
     this.boundPort = opts.port ?? 0;
@@ -86,7 +86,7 @@ export class TcpProxy {
   }
 
   setUpstreams(upstreams: readonly ProxyUpstream[]): void {
-    if (upstreams.length === 0) throw new CertifyError('CERTIFY_CONFIG', 'a proxy needs an upstream');
+    if (upstreams.length === 0) throw new EhcError('LAB_CONFIG', 'a proxy needs an upstream');
     this.upstreams = upstreams;
   }
 
@@ -113,7 +113,7 @@ export class TcpProxy {
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e) =>
         reject(
-          new CertifyError('CERTIFY_SETUP', `proxy cannot listen on ${this.host}:${this.boundPort}`, {
+          new EhcError('LAB_SETUP', `proxy cannot listen on ${this.host}:${this.boundPort}`, {
             cause: e,
           }),
         ),
@@ -142,7 +142,7 @@ export class TcpProxy {
     }
     const up = connect({ host: target.host, port: target.port, noDelay: true });
     const timer = setTimeout(
-      () => up.destroy(new CertifyError('CERTIFY_PROBE', 'upstream connect timeout')),
+      () => up.destroy(new EhcError('LAB_PROXY', 'upstream connect timeout')),
       this.connectTimeoutMs,
     );
     let connected = false;

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { AdminService } from '../../agent/admin/index.js';
-import type { Agent } from '../../agent/agent.js';
-import { type ApiServer, createApiServer } from '../../agent/api/index.js';
-import type { AdminAccess, TimeTravelAdmin } from '../context.js';
-import { CertifyError } from '../errors.js';
+import type { AdminService } from '../agent/admin/index.js';
+import type { Agent } from '../agent/agent.js';
+import { type ApiServer, createApiServer } from '../agent/api/index.js';
+import { EhcError } from '../protocol/errors.js';
 import type { MovableClock } from './clock.js';
 
 /** A password that satisfies spec §5.1.1-8 (length, upper, lower, digit), random per call. */
@@ -15,25 +14,61 @@ const LOCAL = '127.0.0.1';
 
 /**
  * First login of the default administrator after installation: the bootstrap password must be
- * changed before anything else (the agent's rule); the embedded run does it as the installer would.
+ * changed before anything else (the agent's rule); the lab does it as the installer would.
  */
 export async function firstAdminLogin(admin: AdminService, initial: string, final: string): Promise<void> {
   const { token } = await admin.auth.login(admin.policy.defaultAdminName, initial, LOCAL);
   await admin.auth.changePassword(token, initial, final, LOCAL);
 }
 
-export interface EmbeddedAdmin extends AdminAccess {
+/** The admin interface on a clock the caller moves (the 90-day and 10-minute rules). */
+export interface LabTimeTravelAdmin {
+  readonly url: string;
+  /** What it runs against, for evidence. */
+  readonly subject: string;
+  readonly adminName: string;
+  readonly adminPassword: string;
+  advance(ms: number): void;
+  /** Sets the clock back to real time. */
+  close(): Promise<void>;
+}
+
+/** An agent's administration interface, as checks reach it (certify's `AdminAccess`, and `close`). */
+export interface LabAdmin {
+  readonly url: string;
+  readonly adminName: string;
+  readonly adminPassword: string;
+  readonly defaultAdminName: string;
+  readonly policy: {
+    readonly passwordMaxAgeMs: number;
+    readonly idleTimeoutMs: number;
+    readonly unusedDisableAfterMs: number;
+  };
+  timeTravel(): Promise<LabTimeTravelAdmin>;
+  /** Sends one request to the agent's admin routes as if from `remoteAddress` (socket address). */
+  injectFrom(
+    remoteAddress: string,
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    token?: string,
+  ): Promise<{ status: number; json: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
 /**
- * The front agent's administration interface as checks reach it: its local API over HTTP, its
+ * An agent's administration interface as checks reach it: its local API over HTTP, its
  * declared account policy, time travel on that same live API (the agent is built with `clock` as
  * its account clock; the check moves it forward and `close` sets it back), and a second API server
  * on the agent's own live `AdminService` that takes injected requests with any socket address
  * (fastify `inject` sets `remoteAddress`; the agent trusts no header, only that address).
  */
-export function embeddedAdmin(agent: Agent, clock: MovableClock, adminPassword: string): EmbeddedAdmin {
+export function labAdmin(
+  agent: Agent,
+  clock: MovableClock,
+  adminPassword: string,
+  agentName: string,
+): LabAdmin {
   let injector: ApiServer | undefined;
   let travelling = false;
   const policy = agent.admin.policy;
@@ -48,12 +83,12 @@ export function embeddedAdmin(agent: Agent, clock: MovableClock, adminPassword: 
       idleTimeoutMs: policy.idleTimeoutMs,
       unusedDisableAfterMs: policy.unusedDisableAfterMs,
     },
-    async timeTravel(): Promise<TimeTravelAdmin> {
-      if (travelling) throw new CertifyError('CERTIFY_PROBE', 'the agent clock is already being moved');
+    async timeTravel(): Promise<LabTimeTravelAdmin> {
+      if (travelling) throw new EhcError('LAB_CLOCK_BUSY', 'the agent clock is already being moved');
       travelling = true;
       return {
         url,
-        subject: "the running front agent's admin API (its account clock moved by the check)",
+        subject: `the running ${agentName} agent's admin API (its account clock moved by the check)`,
         adminName: policy.defaultAdminName,
         adminPassword,
         advance: (ms) => clock.advance(ms),

@@ -1,6 +1,6 @@
 import { createServer } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import { probeTls } from './net/tls-probe.js';
+import { probeTls } from '../certify/net/tls-probe.js';
 import { fixturePki } from './tls-material.js';
 
 describe('committed test PKI (used when openssl is absent)', () => {
