@@ -275,6 +275,15 @@ export class Agent {
     await this.sender?.drained();
   }
 
+  /**
+   * Waits until every scan received so far is finished — verdict recorded and the scanner's
+   * feedback acknowledged or failed — or `timeoutMs` passes. Resolves with the scans still open.
+   */
+  async settled(timeoutMs = 5000): Promise<number> {
+    await this.waitInFlight(performance.now() + timeoutMs);
+    return this.inFlight.size;
+  }
+
   /** Scans received and not yet recorded (a verdict or a refusal). */
   get scansInFlight(): number {
     return this.inFlight.size;

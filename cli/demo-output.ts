@@ -28,6 +28,13 @@ export function printDemo(r: DemoResult): void {
       `${pad(stage, 12)}${pad(p.p50Ms.toFixed(3), 10)}${pad(p.p99Ms.toFixed(3), 10)}${pad(p.maxMs.toFixed(3), 10)}${p.count}`,
     );
   }
+  for (const [stage, p] of Object.entries(r.latency)) {
+    for (const s of p.skipped) {
+      out.push(
+        `  ${stage}: ${s.scans} scan${s.scans === 1 ? '' : 's'} at ${s.device} without a sample (${s.reason})`,
+      );
+    }
+  }
   out.push(
     '',
     `card-use records delivered to the monitoring platform: ${r.outbox.delivered} (pending ${r.outbox.pending})`,

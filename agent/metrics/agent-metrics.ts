@@ -13,11 +13,20 @@ export class AgentMetrics {
     'ehc_scans_deduplicated_total',
     'Repeat scans dropped within the window',
   );
+  readonly stageSkips = this.registry.counter(
+    'ehc_stage_skipped_total',
+    'Scans that have no sample of a stage, by stage, device and reason (e.g. feedback failed)',
+  );
   readonly outbox = this.registry.gauge('ehc_outbox_records', 'Card-use records in the outbox by state');
   readonly devices = this.registry.gauge('ehc_devices_connected', 'Connected scanners');
 
   observeStage(stage: Stage, ms: number): void {
     this.stageSeconds.observe(ms, { stage });
+  }
+
+  /** A scan that has no sample of `stage` (so the stage's count is below the scans'), and why. */
+  skipStage(stage: Stage, device: string, reason: string): void {
+    this.stageSkips.inc({ stage, device, reason });
   }
 
   countVerdict(v: Verdict): void {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Histogram } from './registry.js';
+import { Histogram, MetricsRegistry } from './registry.js';
 
 describe('Histogram percentiles', () => {
   it('never report a percentile above the max or below the min (small and large sample sets)', () => {
@@ -33,5 +33,18 @@ describe('Histogram percentiles', () => {
     expect(p.p99Ms).toBe(16.405);
     expect(p.maxMs).toBe(16.405);
     expect(p.p50Ms).toBe(4.1);
+  });
+});
+
+describe('Counter.entries', () => {
+  it('lists every label set with its value', () => {
+    const c = new MetricsRegistry().counter('x_total', 'x');
+    c.inc({ stage: 'feedback', device: 'kiosk-1', reason: 'DEVICE_GONE' });
+    c.inc({ device: 'kiosk-1', stage: 'feedback', reason: 'DEVICE_GONE' });
+    c.inc({ stage: 'parse', device: 'w', reason: 'r' });
+    expect(c.entries()).toEqual([
+      { labels: { stage: 'feedback', device: 'kiosk-1', reason: 'DEVICE_GONE' }, value: 2 },
+      { labels: { stage: 'parse', device: 'w', reason: 'r' }, value: 1 },
+    ]);
   });
 });

@@ -20,6 +20,7 @@ function escapeLabel(v: string): string {
 
 export class Counter {
   private readonly values = new Map<string, number>();
+  private readonly labelsOf = new Map<string, Labels>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -27,7 +28,13 @@ export class Counter {
 
   inc(labels: Labels = {}, by = 1): void {
     const k = labelKey(labels);
+    if (!this.labelsOf.has(k)) this.labelsOf.set(k, { ...labels });
     this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+
+  /** Every label set counted so far, with its value. */
+  entries(): { labels: Labels; value: number }[] {
+    return [...this.values].map(([k, value]) => ({ labels: this.labelsOf.get(k)!, value }));
   }
 
   get(labels: Labels = {}): number {

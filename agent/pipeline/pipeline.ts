@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { ScanEvent } from '../../devices/types.js';
+import { isEhcError } from '../../protocol/errors.js';
 import { maskEhcId } from '../../protocol/privacy/mask.js';
 import { type EhcCode, parseEhcCode } from '../../protocol/qr/index.js';
 import type { AgentMetrics } from '../metrics/agent-metrics.js';
@@ -119,7 +120,10 @@ export class ScanPipeline {
     // waiting for the scanner to acknowledge the beep. The feedback stage is measured apart.
     const feedback = deps.feedback(scan.deviceId, verdict).then(
       () => deps.metrics.observeStage('feedback', msBetween(tVerified, this.monoNs())),
-      (e: unknown) => deps.logger.warn({ device: scan.deviceId, err: e }, 'scanner feedback failed'),
+      (e: unknown) => {
+        deps.metrics.skipStage('feedback', scan.deviceId, isEhcError(e) ? e.code : 'error');
+        deps.logger.warn({ device: scan.deviceId, err: e }, 'scanner feedback failed');
+      },
     );
     const tDone = this.monoNs();
     stages.total = Math.max(0, msBetween(scan.firstByteNs, tDone));

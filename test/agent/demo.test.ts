@@ -24,5 +24,12 @@ describe('ehc demo', () => {
     expect(r.ok).toBe(true);
     expect(r.outbox.delivered).toBe(r.scenarios.filter((s) => s.verdict === 'VALID').length);
     expect(r.latency.total?.count).toBe(r.scenarios.length);
+    // Every stage accounts for every scan: a sample, or a named skip (device and reason).
+    for (const stage of ['transport', 'parse', 'verify', 'feedback', 'total'] as const) {
+      const l = r.latency[stage]!;
+      const skipped = l.skipped.reduce((n, s) => n + s.scans, 0);
+      expect({ stage, scans: l.count + skipped }).toEqual({ stage, scans: r.scenarios.length });
+      expect(l.p99Ms).toBeLessThanOrEqual(l.maxMs);
+    }
   });
 });
