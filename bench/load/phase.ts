@@ -117,9 +117,10 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseStats> {
           elapsedS: round(elapsedS),
           tps: Math.round(hist.totalCount / elapsedS),
           successRate: requests === 0 ? 0 : round(successes / requests, 6),
-          p50Ms: hist.getValueAtPercentile(50) / 1000,
-          p95Ms: hist.getValueAtPercentile(95) / 1000,
-          p99Ms: hist.getValueAtPercentile(99) / 1000,
+          // HDR bucket values can lie above the recorded maximum; a percentile never does.
+          p50Ms: Math.min(hist.getValueAtPercentile(50), hist.maxValue) / 1000,
+          p95Ms: Math.min(hist.getValueAtPercentile(95), hist.maxValue) / 1000,
+          p99Ms: Math.min(hist.getValueAtPercentile(99), hist.maxValue) / 1000,
           maxMs: hist.maxValue / 1000,
           meanMs: round(hist.mean / 1000),
         };

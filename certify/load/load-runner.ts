@@ -74,7 +74,9 @@ interface Acc {
 const newAcc = (): Acc => ({ hist: newHist(), count: 0, ok: 0, max: 0, sum: 0 });
 
 function summary(a: Acc): LatencySummary {
-  const at = (p: number): number => (a.count === 0 ? 0 : a.hist.getValueAtPercentile(p) / 1000);
+  // HDR bucket values can lie above the recorded maximum (exact, in ms); a percentile never does.
+  const at = (p: number): number =>
+    a.count === 0 ? 0 : Math.min(a.max, a.hist.getValueAtPercentile(p) / 1000);
   return {
     meanMs: a.count === 0 ? 0 : a.sum / a.count,
     p50Ms: at(50),
