@@ -74,7 +74,7 @@ export class LabCentral {
       terminals: o.terminals,
       validity: { lifetimeS: spec.lifetimeS ?? 60, skewS: 5, timeZone: 'Asia/Shanghai' },
       requestWindowS: 300,
-      replayCacheMaxEntries: 100_000,
+      replayCacheMaxEntries: spec.replayCacheMaxEntries ?? 100_000,
       hsmTimeoutMs: spec.hsmTimeoutMs ?? (two ? 1000 : 200),
       ...(this.adminToken
         ? { admin: { token: this.adminToken, backupDir: join(dir!, 'backups'), allowRemote: false } }

@@ -90,6 +90,8 @@ export interface LabCentralSpec {
   readonly lifetimeS?: number;
   /** The central service's cipher-machine timeout, ms (default 200 for one instance, 1000 for two). */
   readonly hsmTimeoutMs?: number;
+  /** Size of the request replay cache (default 100,000; load benchmarks need millions). */
+  readonly replayCacheMaxEntries?: number;
 }
 
 export interface LabExternalCentral {

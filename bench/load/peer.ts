@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createHsmClient } from '../../clients/hsm/client.js';
-import { createCentralLogger, parseCentralConfig, startCentralService } from '../../sim/central/index.js';
-import { generateKeys } from '../../sim/cipher-machine/keygen.js';
-import { CipherMachineServer } from '../../sim/cipher-machine/server.js';
+import { startLab } from '../../lab/start.js';
+import { createCentralLogger } from '../../sim/central/index.js';
 import { forkReadyPeer } from '../common/fork-peer.js';
 import type { LoadCredentials } from './workload.js';
 
@@ -45,42 +40,35 @@ export interface PeerServices extends LoadCredentials {
 
 /**
  * A soft cipher machine, its client and the central service (SQLite in WAL mode, pino at warn),
- * in this process. Used by the child below and, in-process, by tests and the latency bench.
+ * in this process, built by the lab (`startLab`) like every other assembly of the system. Used by
+ * the child below and, in-process, by tests and the latency bench.
  */
 export async function startPeerServices(settings: PeerSettings): Promise<PeerServices> {
-  const dir = mkdtempSync(join(tmpdir(), 'ehc-bench-load-'));
-  const keys = generateKeys();
-  const machine = await CipherMachineServer.start({ keys, lifetimeS: settings.lifetimeS });
-  const hsm = createHsmClient({ endpoints: [machine.address()], timeoutMs: 2_000, poolSize: 2 });
   const cred: LoadCredentials = {
     appId: 'BENCH-APP',
     appSecret: randomBytes(8).toString('hex'),
     terminalCode: 'BENCH-TERM',
   };
-  const service = await startCentralService({
-    hsm,
-    db: settings.db === 'memory' ? ':memory:' : join(dir, 'central.db'),
-    config: parseCentralConfig({
-      apps: [{ appId: cred.appId, appSecret: cred.appSecret }],
-      terminals: [{ terminalCode: cred.terminalCode }],
-      validity: { lifetimeS: settings.lifetimeS, skewS: 5 },
+  const lab = await startLab({
+    hsm: { lifetimeS: settings.lifetimeS },
+    central: {
+      db: settings.db,
+      app: { appId: cred.appId, appSecret: cred.appSecret },
+      terminals: [{ terminalCode: cred.terminalCode, name: cred.terminalCode, orgCode: '', enabled: true }],
+      lifetimeS: settings.lifetimeS,
       hsmTimeoutMs: 2_000,
       replayCacheMaxEntries: 10_000_000,
-      log: { level: 'warn' },
-    }),
+    },
+    agents: [],
     logger: createCentralLogger('warn'),
   });
+  const central = lab.central!;
   return {
-    url: service.url,
-    origin: service.origin,
-    hsmPort: machine.address().port,
+    url: central.url,
+    origin: central.origin(0),
+    hsmPort: lab.hsmEndpoints[0]!.port,
     ...cred,
-    stop: async () => {
-      await service.close();
-      await hsm.close();
-      await machine.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    stop: () => lab.stop(),
   };
 }
 
