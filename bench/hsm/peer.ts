@@ -1,6 +1,5 @@
 import { EhcError } from '../../protocol/errors.js';
-import { generateKeys } from '../../sim/cipher-machine/keygen.js';
-import { CipherMachineServer } from '../../sim/cipher-machine/server.js';
+import { startLab } from '../../lab/start.js';
 import { forkReadyPeer } from '../common/fork-peer.js';
 import { EchoServer } from './echo-server.js';
 
@@ -19,13 +18,14 @@ interface ReadyMessage {
 
 /** Starts both servers in this process (tests; or the child's side of `forkPeer`). */
 export async function startPeerServers(): Promise<BenchPeer> {
-  const hsm = await CipherMachineServer.start({ keys: generateKeys() });
+  // The cipher machine comes from the lab (the one assembler); the echo server is the baseline.
+  const lab = await startLab({ central: false, agents: [] });
   const echo = await EchoServer.start();
   return {
-    hsm: hsm.address(),
+    hsm: lab.hsmEndpoints[0]!,
     echo: { host: '127.0.0.1', port: echo.port },
     stop: async () => {
-      await Promise.all([hsm.close(), echo.close()]);
+      await Promise.all([lab.stop(), echo.close()]);
     },
   };
 }
