@@ -1,5 +1,5 @@
-import { EhcError } from '../../protocol/errors.js';
 import { startLab } from '../../lab/start.js';
+import { EhcError } from '../../protocol/errors.js';
 import { forkReadyPeer } from '../common/fork-peer.js';
 import { EchoServer } from './echo-server.js';
 
