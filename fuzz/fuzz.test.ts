@@ -13,7 +13,7 @@ describe('fuzz (CI size)', () => {
   for (const target of TARGETS) {
     it(`${target.name}: typed refusals only, round trips hold, heap flat`, async () => {
       await target.setup?.();
-      const r = runTarget(target, { runs: RUNS });
+      const r = await runTarget(target, { runs: RUNS }).finally(() => target.teardown?.());
       expect(r.defect).toBeUndefined();
       expect(r.inputs).toBe(Math.round(RUNS / (target.cost ?? 1)));
       // Both kinds must be reached, or the inputs are not exercising the parser.

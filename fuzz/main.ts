@@ -26,13 +26,14 @@ if (!Number.isInteger(runs) || runs < 1 || chosen.length === 0) {
 const results: FuzzResult[] = [];
 for (const t of chosen) {
   await t.setup?.();
-  const r = runTarget(t, {
+  const r = await runTarget(t, {
     runs,
     ...(values.seed === undefined ? {} : { seed: Number(values.seed) }),
     onProgress: (done, total) => {
       if (process.stderr.isTTY) process.stderr.write(`\r${t.name}: ${done}/${total}`);
     },
   });
+  await t.teardown?.();
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   results.push(r);
   const verdict = r.defect === undefined ? 'ok' : 'DEFECT';

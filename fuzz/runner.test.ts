@@ -12,9 +12,9 @@ const target = (run: (b: Uint8Array) => string): FuzzTarget<Uint8Array> => ({
   run,
 });
 
-describe('fuzz runner', () => {
-  it('counts typed refusals and accepted inputs, and finds no defect in a sound parser', () => {
-    const r = runTarget(
+describe('fuzz runner', async () => {
+  it('counts typed refusals and accepted inputs, and finds no defect in a sound parser', async () => {
+    const r = await runTarget(
       target((b) => {
         if (b.length > 4) throw new EhcError('TOY_TOO_LONG', 'too long');
         return 'ok';
@@ -27,8 +27,8 @@ describe('fuzz runner', () => {
     expect(r.distinctRefusals).toBe(1);
   });
 
-  it('reports an untyped throw with the shrunk input', () => {
-    const r = runTarget(
+  it('reports an untyped throw with the shrunk input', async () => {
+    const r = await runTarget(
       target((b) => {
         if (b.includes(7)) throw new TypeError('cannot read 7');
         return 'ok';
@@ -39,8 +39,8 @@ describe('fuzz runner', () => {
     expect(r.defect).toMatch(/Counterexample: \[Uint8Array\.from\(\[7\]\)\]/);
   });
 
-  it('reports a broken round trip and an input that hangs', () => {
-    const broken = runTarget(
+  it('reports a broken round trip and an input that hangs', async () => {
+    const broken = await runTarget(
       target((b) => {
         expectEqual('round trip', b.length > 2 ? b.subarray(1) : b, b);
         return 'ok';
@@ -48,7 +48,7 @@ describe('fuzz runner', () => {
       { runs: 500, seed: 3 },
     );
     expect(broken.defect).toMatch(/round trip/);
-    const slow = runTarget(
+    const slow = await runTarget(
       target((b) => {
         if (b[0] === 1) {
           const until = performance.now() + HANG_MS + 20;

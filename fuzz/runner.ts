@@ -39,15 +39,15 @@ export interface RunOptions {
 const mb = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 
 /** The target's answer; a typed error it let through counts as that refusal. */
-function answerOf<T>(target: FuzzTarget<T>, input: T): string {
+async function answerOf<T>(target: FuzzTarget<T>, input: T): Promise<string> {
   try {
-    return target.run(input);
+    return await target.run(input);
   } catch (e) {
     return refusal(e);
   }
 }
 
-export function runTarget<T>(target: FuzzTarget<T>, opts: RunOptions): FuzzResult {
+export async function runTarget<T>(target: FuzzTarget<T>, opts: RunOptions): Promise<FuzzResult> {
   const total = Math.max(1, Math.round(opts.runs / (target.cost ?? 1)));
   const seed = opts.seed ?? (Date.now() ^ (Math.random() * 0x7fffffff)) | 0;
   const answers: Record<string, number> = {};
@@ -60,10 +60,10 @@ export function runTarget<T>(target: FuzzTarget<T>, opts: RunOptions): FuzzResul
   const started = performance.now();
   let defect: string | undefined;
   try {
-    fc.assert(
-      fc.property(target.input, (input) => {
+    await fc.assert(
+      fc.asyncProperty(target.input, async (input) => {
         const t0 = performance.now();
-        const answer = answerOf(target, input);
+        const answer = await answerOf(target, input);
         const ms = performance.now() - t0;
         if (ms > HANG_MS) throw new FuzzDefect(`one input took ${ms.toFixed(0)} ms (limit ${HANG_MS} ms)`);
         if (ms > slowest) slowest = ms;

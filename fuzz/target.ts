@@ -18,7 +18,9 @@ export interface FuzzTarget<T = unknown> {
   readonly cost?: number;
   /** Loads what `run` needs (a wasm engine) before the first input. */
   setup?(): Promise<void>;
-  run(input: T): string;
+  run(input: T): string | Promise<string>;
+  /** Releases what `setup` started. */
+  teardown?(): Promise<void>;
 }
 
 /** A property the parser broke (not a refusal): the runner reports it with the shrunk input. */

@@ -5,6 +5,7 @@ import { centralReply, centralRequest } from './central-envelope.js';
 import { agentConfig } from './config.js';
 import { deviceStream } from './device-stream.js';
 import { hsmAgentSide, hsmMachineSide } from './hsm.js';
+import { localApi } from './local-api.js';
 import { qrText } from './qr-text.js';
 import {
   growReplies,
@@ -30,5 +31,6 @@ export const TARGETS: readonly FuzzTarget<any>[] = [
   hidPosDescriptor,
   hidPosReports,
   agentConfig,
+  localApi,
   camera,
 ];
