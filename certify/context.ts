@@ -12,6 +12,7 @@
 import type { CentralClient } from '../clients/central/client.js';
 import type { CipherMachine } from '../clients/hsm/types.js';
 import type { DeviceInfo } from '../devices/types.js';
+import type { LabTimeTravelAdmin } from '../lab/admin.js';
 
 export interface CertifySettings {
   /** Virtual users of the performance items (spec: 30). */
@@ -148,17 +149,8 @@ export interface AdminAccess {
   readonly waitIdleTimeout?: boolean;
 }
 
-export interface TimeTravelAdmin {
-  readonly url: string;
-  /** What the check runs against, for the evidence. */
-  readonly subject: string;
-  readonly adminName: string;
-  readonly adminPassword: string;
-  /** Moves the interface's clock forward. */
-  advance(ms: number): void;
-  /** Ends the time travel (sets the clock back to real time). */
-  close(): Promise<void>;
-}
+/** The admin interface on a clock the check moves: the lab's (`lab/admin.ts`). */
+export type TimeTravelAdmin = LabTimeTravelAdmin;
 
 /** A reader terminal as its own device protocol reports it. */
 export interface TerminalReport {

@@ -14,13 +14,19 @@ function labelKey(labels: Labels): string {
   return keys.map((k) => `${k}="${escapeLabel(labels[k]!)}"`).join(',');
 }
 
+/** The labels a `labelKey` stands for. */
+function labelsOfKey(k: string): Labels {
+  const out: Record<string, string> = {};
+  for (const m of k.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) out[m[1]!] = m[2]!;
+  return out;
+}
+
 function escapeLabel(v: string): string {
   return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
 }
 
 export class Counter {
   private readonly values = new Map<string, number>();
-  private readonly labelsOf = new Map<string, Labels>();
   constructor(
     readonly name: string,
     readonly help: string,
@@ -28,13 +34,12 @@ export class Counter {
 
   inc(labels: Labels = {}, by = 1): void {
     const k = labelKey(labels);
-    if (!this.labelsOf.has(k)) this.labelsOf.set(k, { ...labels });
     this.values.set(k, (this.values.get(k) ?? 0) + by);
   }
 
   /** Every label set counted so far, with its value. */
   entries(): { labels: Labels; value: number }[] {
-    return [...this.values].map(([k, value]) => ({ labels: this.labelsOf.get(k)!, value }));
+    return [...this.values].map(([k, value]) => ({ labels: labelsOfKey(k), value }));
   }
 
   get(labels: Labels = {}): number {
@@ -124,11 +129,7 @@ export class Histogram {
   }
 
   labelSets(): Labels[] {
-    return [...this.series.keys()].map((k) => {
-      const out: Record<string, string> = {};
-      for (const m of k.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) out[m[1]!] = m[2]!;
-      return out;
-    });
+    return [...this.series.keys()].map(labelsOfKey);
   }
 
   expose(): string {

@@ -81,6 +81,15 @@ function inputs(seal: (m: CentralMethod) => object): fc.Arbitrary<Input> {
   );
 }
 
+/** The body an input stands for: damaged text, arbitrary JSON, or a sealed envelope edited. */
+function bodyOf(input: Input, seal: (m: CentralMethod) => object): unknown {
+  return input.text ?? input.json ?? edited(seal(input.method), input.edit);
+}
+
+/** A sealed envelope left as sealed: it must open to what was sealed. */
+const isClean = (input: Input): boolean =>
+  input.text === undefined && input.json === undefined && input.edit.kind === 'none';
+
 const sealedRequest = (m: CentralMethod) =>
   sealRequest({ ...HEAD, timestamp: NOW, method: m, biz: SAMPLE_BIZ[m].request }, SECRET);
 
@@ -89,9 +98,11 @@ export const centralRequest: FuzzTarget<Input> = {
   what: 'service side: request envelope (SM3 digest, SM4 biz)',
   input: inputs(sealedRequest),
   run(input) {
-    const body = input.text ?? input.json ?? edited(sealedRequest(input.method), input.edit);
-    const r = openRequest(body, { lookupSecret: (id) => (id === APP ? SECRET : undefined), now: NOW });
-    if (input.text === undefined && input.json === undefined && input.edit.kind === 'none') {
+    const r = openRequest(bodyOf(input, sealedRequest), {
+      lookupSecret: (id) => (id === APP ? SECRET : undefined),
+      now: NOW,
+    });
+    if (isClean(input)) {
       expectEqual('clean request', r.ok ? r.value.biz : r.error, SAMPLE_BIZ[input.method].request);
     }
     return r.ok ? 'ok' : r.error.type;
@@ -106,9 +117,12 @@ export const centralReply: FuzzTarget<Input> = {
   what: 'agent side: reply envelope against its request',
   input: inputs(sealedReply),
   run(input) {
-    const body = input.text ?? input.json ?? edited(sealedReply(input.method), input.edit);
-    const r = openReply(body, { secret: SECRET, request: { ...HEAD, method: input.method }, now: NOW });
-    if (input.text === undefined && input.json === undefined && input.edit.kind === 'none') {
+    const r = openReply(bodyOf(input, sealedReply), {
+      secret: SECRET,
+      request: { ...HEAD, method: input.method },
+      now: NOW,
+    });
+    if (isClean(input)) {
       expectEqual(
         'clean reply',
         r.ok && r.value.status === 'success' ? r.value.biz : r,
