@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: [
-      '{protocol,devices,clients,firmware-sdk,agent,sim,lab,bench,certify,cli,kiosk,doctor,fuzz}/**/*.test.ts',
+      '{protocol,storage,devices,clients,firmware-sdk,agent,sim,lab,bench,certify,cli,kiosk,doctor,fuzz}/**/*.test.ts',
       'test/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', 'dist/**'],

@@ -10,6 +10,7 @@ import { systemHotplug, systemListers } from '../devices/manager/listers.js';
 import { DeviceManager, type DeviceManagerOptions } from '../devices/manager/manager.js';
 import { createTransport, type PortSpec } from '../devices/transports/port-spec.js';
 import type { Transport } from '../devices/types.js';
+import { type Db, openSqlite } from '../storage/sqlite.js';
 import { type AccountPolicy, AdminService } from './admin/index.js';
 import { type ApiServer, createApiServer } from './api/index.js';
 import { type AgentConfig, publicAgentConfig, type ScannerConfig } from './config/agent-config.js';
@@ -24,7 +25,6 @@ import { ReplayGuard } from './replay/replay-guard.js';
 import { AgentRuntimeImpl } from './runtime/agent-runtime.js';
 import { ScannerSet } from './runtime/scanners.js';
 import { buildVerifier } from './runtime/verifier-factory.js';
-import { type Db, openDatabase } from './store/sqlite.js';
 import type { AgentRuntime } from './types.js';
 
 /**
@@ -97,7 +97,7 @@ export class Agent {
           ? { file: { path: config.log.file, size: config.log.rotateSize, keep: config.log.keep } }
           : {}),
       });
-    this.db = openDatabase(config.storage.file);
+    this.db = openSqlite(config.storage.file, { foreignKeys: true });
     this.hsm = opts.hsm ?? this.buildHsm(config);
     this.central = opts.central ?? this.buildCentral(config);
     const retentionMs = (config.verify.lifetimeS + 2 * config.verify.skewS) * 1000;

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
-import { type Migration, migrate } from '../store/sqlite.js';
+import type { Migration } from '../../storage/migration.js';
+import { migrateSqlite } from '../../storage/sqlite.js';
 import { AdminError } from './errors.js';
 
 type Db = Database.Database;
@@ -81,7 +82,7 @@ export function openAdminDatabase(source: Db | string): { db: Db; owned: boolean
         `the admin database has schema version ${current}, newer than this agent's ${ADMIN_SCHEMA_VERSION}`,
       );
     }
-    migrate(db, ADMIN_SCHEMA_SCOPE, MIGRATIONS);
+    migrateSqlite(db, ADMIN_SCHEMA_SCOPE, MIGRATIONS);
   } catch (cause) {
     if (owned) db.close();
     throw cause instanceof AdminError

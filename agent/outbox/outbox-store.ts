@@ -1,4 +1,4 @@
-import { type Db, migrate } from '../store/sqlite.js';
+import { type Db, migrateSqlite } from '../../storage/sqlite.js';
 import type { CardUseRecord } from './types.js';
 
 /**
@@ -39,7 +39,7 @@ export class OutboxStore {
   private readonly nextDueStmt;
 
   constructor(private readonly db: Db) {
-    migrate(db, 'outbox', MIGRATIONS);
+    migrateSqlite(db, 'outbox', MIGRATIONS);
     this.insertStmt = db.prepare(
       'INSERT INTO outbox (record_id, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?) ON CONFLICT(record_id) DO NOTHING',
     );

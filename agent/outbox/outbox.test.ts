@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { openDatabase } from '../store/sqlite.js';
+import { openSqlite } from '../../storage/sqlite.js';
 import { OutboxStore } from './outbox-store.js';
 import { OutboxSender } from './sender.js';
 import type { CardUseRecord, SinkResult, UseRecordSink } from './types.js';
@@ -33,7 +33,7 @@ class ScriptedSink implements UseRecordSink {
 
 describe('outbox', () => {
   it('delivers in order, in batches, each record once', async () => {
-    const store = new OutboxStore(openDatabase(':memory:'));
+    const store = new OutboxStore(openSqlite(':memory:'));
     for (let i = 0; i < 120; i++) store.enqueue(rec(i), 1000);
     store.enqueue(rec(5), 1000); // same id again: kept once
     const sink = new ScriptedSink();
@@ -46,7 +46,7 @@ describe('outbox', () => {
 
   it('backs off when the platform is unavailable and retries later', async () => {
     let now = 0;
-    const store = new OutboxStore(openDatabase(':memory:'));
+    const store = new OutboxStore(openSqlite(':memory:'));
     store.enqueue(rec(1), 0);
     const sink = new ScriptedSink(['unavailable', 'unavailable', 'ok']);
     const sender = new OutboxSender(store, sink, { now: () => now, random: () => 0.99, baseBackoffMs: 1000 });
@@ -66,7 +66,7 @@ describe('outbox', () => {
   });
 
   it('parks a batch the platform rejects for good', async () => {
-    const store = new OutboxStore(openDatabase(':memory:'));
+    const store = new OutboxStore(openSqlite(':memory:'));
     store.enqueue(rec(1), 0);
     const sender = new OutboxSender(store, new ScriptedSink(['rejected']), { now: () => 1 });
     await sender.drained();
@@ -78,7 +78,7 @@ describe('outbox batching under a steady stream', () => {
   it('records arriving while a batch is in flight wait for the next linger instead of going one by one', async () => {
     vi.useFakeTimers();
     try {
-      const store = new OutboxStore(openDatabase(':memory:'));
+      const store = new OutboxStore(openSqlite(':memory:'));
       const batches: number[] = [];
       const sink: UseRecordSink = {
         send: async (records) => {

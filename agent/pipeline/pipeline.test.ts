@@ -1,11 +1,11 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { EhcCode } from '../../protocol/qr/index.js';
+import { openSqlite } from '../../storage/sqlite.js';
 import { scanEvent as scan } from '../../test/support/scan-event.js';
 import { AgentMetrics } from '../metrics/agent-metrics.js';
 import { OutboxStore } from '../outbox/outbox-store.js';
 import { ReplayGuard } from '../replay/replay-guard.js';
-import { openDatabase } from '../store/sqlite.js';
 import type { Verdict, Verifier } from '../types.js';
 import { RepeatFilter } from './dedupe.js';
 import { ScanPipeline } from './pipeline.js';
@@ -30,7 +30,7 @@ class FakeVerifier implements Verifier {
 }
 
 function setup(verifier: Verifier, opts: { failStorage?: boolean } = {}) {
-  const db = openDatabase(':memory:');
+  const db = openSqlite(':memory:');
   const store = new OutboxStore(db);
   const feedback: [string, string][] = [];
   let kicks = 0;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase } from '../store/sqlite.js';
+import { openSqlite } from '../../storage/sqlite.js';
 import { ReplayGuard } from './replay-guard.js';
 
 const code = (n: number) => ({ ehcId: `${'A'.repeat(63)}${n}`, validity: 'B'.repeat(32) });
@@ -13,7 +13,7 @@ afterEach(() => {
 
 describe('ReplayGuard', () => {
   it('accepts a code once, refuses it afterwards', () => {
-    const g = new ReplayGuard(openDatabase(':memory:'), 65_000);
+    const g = new ReplayGuard(openSqlite(':memory:'), 65_000);
     expect(g.claim(code(1), 1000, 'd1')).toBe('first-use');
     expect(g.claim(code(1), 1001, 'd2')).toBe('replayed');
     expect(g.claim(code(2), 1001, 'd2')).toBe('first-use');
@@ -21,7 +21,7 @@ describe('ReplayGuard', () => {
   });
 
   it('forgets entries after the retention period', () => {
-    const g = new ReplayGuard(openDatabase(':memory:'), 65_000);
+    const g = new ReplayGuard(openSqlite(':memory:'), 65_000);
     expect(g.claim(code(1), 0, 'd')).toBe('first-use');
     expect(g.seen(code(1), 65_000)).toBe(true);
     expect(g.seen(code(1), 65_001)).toBe(false);
@@ -33,16 +33,16 @@ describe('ReplayGuard', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ehc-replay-'));
     dirs.push(dir);
     const file = join(dir, 'agent.db');
-    const db1 = openDatabase(file);
+    const db1 = openSqlite(file);
     expect(new ReplayGuard(db1, 65_000).claim(code(7), 1000, 'd')).toBe('first-use');
     db1.close();
-    const db2 = openDatabase(file);
+    const db2 = openSqlite(file);
     expect(new ReplayGuard(db2, 65_000).claim(code(7), 2000, 'd')).toBe('replayed');
     db2.close();
   });
 
   it('stores no EHC-ID in clear', () => {
-    const db = openDatabase(':memory:');
+    const db = openSqlite(':memory:');
     const g = new ReplayGuard(db, 65_000);
     g.claim(code(3), 0, 'd');
     const dump = JSON.stringify(db.prepare('SELECT hex(code_key) k, device_id FROM replay_guard').all());

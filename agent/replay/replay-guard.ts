@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EhcCode } from '../../protocol/qr/index.js';
-import { type Db, migrate } from '../store/sqlite.js';
+import { type Db, migrateSqlite } from '../../storage/sqlite.js';
 
 /**
  * Single use of dynamic codes, durable across restarts. `claim()` atomically records a code and
@@ -36,7 +36,7 @@ export class ReplayGuard {
     /** How long an entry is kept, in ms: the code lifetime plus the clock-skew allowance. */
     private readonly retentionMs: number,
   ) {
-    migrate(db, 'replay-guard', MIGRATIONS);
+    migrateSqlite(db, 'replay-guard', MIGRATIONS);
     this.insert = db.prepare(
       'INSERT INTO replay_guard (code_key, claimed_at, expires_at, device_id) VALUES (?, ?, ?, ?) ON CONFLICT(code_key) DO NOTHING',
     );

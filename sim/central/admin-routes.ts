@@ -1,10 +1,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { CentralStore } from '../../storage/central/contract.js';
 import { backupCentral, listBackups, restoreCentral } from './backup.js';
 import type { CentralConfig } from './config.js';
 import type { CentralDispatcher } from './dispatcher.js';
 import { isCentralSetupError } from './errors.js';
-import type { CentralStore } from './store/types.js';
 
 export interface AdminContext {
   readonly admin: NonNullable<CentralConfig['admin']>;

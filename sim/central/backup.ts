@@ -1,7 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { CentralStore } from '../../storage/central/contract.js';
 import { CentralSetupError } from './errors.js';
-import type { CentralStore } from './store/types.js';
 
 /**
  * Backup and restore of the central data (spec §5.5-3), by file name inside a backup directory:

@@ -2,12 +2,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CipherMachine } from '../../clients/hsm/types.js';
 import { type CentralDialect, PROVINCIAL_DIALECT } from '../../protocol/central/dialect.js';
+import type { CentralStore } from '../../storage/central/contract.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import type { CentralConfig } from './config.js';
 import type { CentralDispatcher } from './dispatcher.js';
 import { unsignedRefusal } from './envelope.js';
 import { CENTRAL_ERROR_CODES, CentralError } from './errors.js';
-import type { CentralStore } from './store/types.js';
 
 /** The envelope endpoint, the one route terminals and institutions call. */
 export const CENTRAL_API_PATH = '/api';

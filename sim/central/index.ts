@@ -1,4 +1,6 @@
 // sim/central: the central EHC service (card-management platform). Re-exports only.
+
+export * from '../../storage/central/index.js';
 export * from './backup.js';
 export * from './config.js';
 export * from './dispatcher.js';
@@ -9,4 +11,3 @@ export * from './methods/monitor-query.js';
 export * from './pruner.js';
 export * from './replay-cache.js';
 export * from './service.js';
-export * from './store/index.js';

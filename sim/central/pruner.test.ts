@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteCentralStore } from '../../storage/central/sqlite-store.js';
 import { UsedCodePruner } from './pruner.js';
-import { SqliteCentralStore } from './store/sqlite-store.js';
 
 describe('UsedCodePruner', () => {
   let store: SqliteCentralStore | undefined;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CentralStore } from './store/types.js';
+import type { CentralStore } from '../../storage/central/contract.js';
 
 /** One prune statement deletes at most this span of generation times (about a second of codes). */
 const SLICE_MS = 1000;

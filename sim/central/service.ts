@@ -2,13 +2,13 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { CipherMachine } from '../../clients/hsm/types.js';
 import type { CentralDialect } from '../../protocol/central/dialect.js';
+import type { CentralStore } from '../../storage/central/contract.js';
+import { SqliteCentralStore } from '../../storage/central/sqlite-store.js';
 import { type CentralConfig, DEFAULT_CENTRAL_CONFIG } from './config.js';
 import { CentralDispatcher, type DispatcherStats } from './dispatcher.js';
 import { buildHttpApp, CENTRAL_API_PATH } from './http-app.js';
 import { createCentralLogger } from './logger.js';
 import { UsedCodePruner } from './pruner.js';
-import { SqliteCentralStore } from './store/sqlite-store.js';
-import type { CentralStore } from './store/types.js';
 
 export interface CentralServiceOptions {
   /** The cipher machine (a `createHsmClient` client, or a fake in unit tests). Not closed by `close()`. */

@@ -1,5 +1,5 @@
+import type { CardRecord } from '../../../storage/central/contract.js';
 import { CENTRAL_ERROR_CODES, CentralError } from '../errors.js';
-import type { CardRecord } from '../store/types.js';
 import { hsmValue, unexpectedNo } from './hsm-outcome.js';
 import type { MethodDeps } from './types.js';
 

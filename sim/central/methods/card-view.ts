@@ -1,7 +1,7 @@
 import { maskIdNo, maskName } from '../../../protocol/privacy/mask.js';
 import { formatEhcCode } from '../../../protocol/qr/index.js';
+import type { CardRecord, CentralStore } from '../../../storage/central/contract.js';
 import { CENTRAL_ERROR_CODES, CentralError } from '../errors.js';
-import type { CardRecord, CentralStore } from '../store/types.js';
 import type { MethodDeps } from './types.js';
 
 /** The card's static QR text (`<EHC-ID>:1` or `<EHC-ID>:1::<org>`). */

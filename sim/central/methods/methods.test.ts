@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { CipherMachine, HsmResult } from '../../../clients/hsm/types.js';
+import { SqliteCentralStore } from '../../../storage/central/sqlite-store.js';
 import { parseCentralConfig } from '../config.js';
 import { isCentralError } from '../errors.js';
-import { SqliteCentralStore } from '../store/sqlite-store.js';
 import { register } from './register.js';
 import type { MethodDeps } from './types.js';
 import { verify } from './verify.js';

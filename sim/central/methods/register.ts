@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BizReply, BizRequest } from '../../../protocol/central/methods.js';
+import type { CardRecord } from '../../../storage/central/contract.js';
 import { CENTRAL_ERROR_CODES, CentralError } from '../errors.js';
-import type { CardRecord } from '../store/types.js';
 import { staticCode } from './card-view.js';
 import { hsmValue, unexpectedNo } from './hsm-outcome.js';
 import type { MethodContext, MethodDeps } from './types.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { CipherMachine } from '../../../clients/hsm/types.js';
+import type { CentralStore } from '../../../storage/central/contract.js';
 import type { CentralConfig } from '../config.js';
-import type { CentralStore } from '../store/types.js';
 
 /** What every method handler needs: injected, so unit tests pass fakes. */
 export interface MethodDeps {

@@ -1,6 +1,6 @@
 import type { BizReply, BizRequest, UseCardRecord } from '../../../protocol/central/methods.js';
+import type { CodeKind, UseRecord } from '../../../storage/central/contract.js';
 import { CENTRAL_ERROR_CODES, wireErrCode } from '../errors.js';
-import type { CodeKind, UseRecord } from '../store/types.js';
 import { normaliseCardId } from './card-view.js';
 import type { MethodContext, MethodDeps } from './types.js';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CardRecord, UseRecord } from './contract.js';
 import { SqliteCentralStore } from './sqlite-store.js';
-import type { CardRecord, UseRecord } from './types.js';
 
 const card = (i: number, over: Partial<CardRecord> = {}): CardRecord => ({
   ehcId: `E${String(i).padStart(63, '0')}`,

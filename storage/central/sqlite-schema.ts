@@ -2,10 +2,7 @@
  * The central data schema, as ordered migrations (scope `central`). A migration is applied once,
  * in a transaction; never edit a released one — add the next version.
  */
-export interface Migration {
-  readonly version: number;
-  readonly sql: string;
-}
+import type { Migration } from '../migration.js';
 
 export const CENTRAL_SCOPE = 'central';
 

@@ -1,4 +1,4 @@
-import type { CardDetails, CardRecord, CodeKind, StoredUseRecord, TerminalRecord } from './types.js';
+import type { CardDetails, CardRecord, CodeKind, StoredUseRecord, TerminalRecord } from './contract.js';
 
 /** Row shapes of the SQLite tables and their mapping to records (one place, no ad-hoc casts). */
 export interface CardRow {

@@ -1,19 +1,9 @@
 import { existsSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
-import { CentralSetupError } from '../errors.js';
+import { StoreError } from '../errors.js';
+import { type Db, migrateSqlite, openSqlite, sqliteSchemaVersion } from '../sqlite.js';
 import { WalCheckpointer } from './checkpointer.js';
 import { ClaimBatcher } from './claim-batcher.js';
-import {
-  type CardRow,
-  cardFromRow,
-  cardToRow,
-  type TerminalRow,
-  terminalFromRow,
-  type UseRecordRow,
-  useRecordFromRow,
-} from './rows.js';
-import { CENTRAL_MIGRATIONS, CENTRAL_SCOPE, CENTRAL_TABLES } from './schema.js';
-import { type Db, migrate, openCentralDatabase, schemaVersion } from './sqlite.js';
 import type {
   CardRecord,
   CentralStore,
@@ -26,7 +16,17 @@ import type {
   TerminalRecord,
   UseRecord,
   UseRecordQuery,
-} from './types.js';
+} from './contract.js';
+import {
+  type CardRow,
+  cardFromRow,
+  cardToRow,
+  type TerminalRow,
+  terminalFromRow,
+  type UseRecordRow,
+  useRecordFromRow,
+} from './rows.js';
+import { CENTRAL_MIGRATIONS, CENTRAL_SCOPE, CENTRAL_TABLES } from './sqlite-schema.js';
 
 export interface StoreOpenOptions {
   /** Worker-thread WAL checkpoints every this many ms (default 1000); 0 = SQLite's own. */
@@ -54,7 +54,7 @@ export class SqliteCentralStore implements CentralStore {
   private readonly terminalCache = new Map<string, TerminalRecord>();
 
   constructor(private readonly db: Db) {
-    migrate(db, CENTRAL_SCOPE, CENTRAL_MIGRATIONS);
+    migrateSqlite(db, CENTRAL_SCOPE, CENTRAL_MIGRATIONS);
     this.s = prepare(db);
     this.claims = new ClaimBatcher(db, this.s.claim);
     const insertUse = this.s.insertUse;
@@ -83,7 +83,7 @@ export class SqliteCentralStore implements CentralStore {
    * file database gets its WAL checkpoints from a worker thread (see checkpointer.ts).
    */
   static open(file: string, opts: StoreOpenOptions = {}): SqliteCentralStore {
-    const db = openCentralDatabase(file);
+    const db = openSqlite(file, { server: true });
     let store: SqliteCentralStore;
     try {
       store = new SqliteCentralStore(db);
@@ -210,27 +210,24 @@ export class SqliteCentralStore implements CentralStore {
     try {
       await this.db.backup(file);
     } catch (e) {
-      throw new CentralSetupError('CENTRAL_SETUP_BACKUP', 'backup failed', { cause: e });
+      throw new StoreError('CENTRAL_SETUP_BACKUP', 'backup failed', { cause: e });
     }
   }
 
   async restore(file: string): Promise<void> {
     if (!existsSync(file)) {
-      throw new CentralSetupError('CENTRAL_SETUP_RESTORE', 'the backup file does not exist');
+      throw new StoreError('CENTRAL_SETUP_RESTORE', 'the backup file does not exist');
     }
     try {
       this.db.prepare('ATTACH DATABASE ? AS restore_src').run(file);
     } catch (e) {
-      throw new CentralSetupError('CENTRAL_SETUP_RESTORE', 'cannot open the backup file', { cause: e });
+      throw new StoreError('CENTRAL_SETUP_RESTORE', 'cannot open the backup file', { cause: e });
     }
     try {
-      const v = schemaVersion(this.db, CENTRAL_SCOPE, 'restore_src');
-      const ours = schemaVersion(this.db, CENTRAL_SCOPE);
+      const v = sqliteSchemaVersion(this.db, CENTRAL_SCOPE, 'restore_src');
+      const ours = sqliteSchemaVersion(this.db, CENTRAL_SCOPE);
       if (v !== ours) {
-        throw new CentralSetupError(
-          'CENTRAL_SETUP_RESTORE',
-          `backup has schema version ${v}, this service ${ours}`,
-        );
+        throw new StoreError('CENTRAL_SETUP_RESTORE', `backup has schema version ${v}, this service ${ours}`);
       }
       this.claims.flush();
       this.terminalCache.clear();
@@ -247,8 +244,8 @@ export class SqliteCentralStore implements CentralStore {
         }
       })();
     } catch (e) {
-      if (e instanceof CentralSetupError) throw e;
-      throw new CentralSetupError('CENTRAL_SETUP_RESTORE', 'restore failed', { cause: e });
+      if (e instanceof StoreError) throw e;
+      throw new StoreError('CENTRAL_SETUP_RESTORE', 'restore failed', { cause: e });
     } finally {
       this.db.exec('DETACH DATABASE restore_src');
     }

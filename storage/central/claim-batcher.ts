@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { Db } from './sqlite.js';
-import type { CodeClaim } from './types.js';
+import type { Db } from '../sqlite.js';
+import type { CodeClaim } from './contract.js';
 
 /**
  * Group commit for code claims. Claims made during one turn of the event loop (the replies of a

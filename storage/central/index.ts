@@ -1,0 +1,3 @@
+export * from './contract.js';
+export * from './sqlite-schema.js';
+export * from './sqlite-store.js';
