@@ -65,7 +65,7 @@ beforeAll(async () => {
     config: {
       apps: [{ ...APP, name: 'doctor test' }],
       terminals: [{ terminalCode: 'TERM-0001', name: 't', orgCode: 'LAB', enabled: true }],
-      validity: { lifetimeS: 60, skewS: 5, timeZone: 'Asia/Shanghai' },
+      validity: { lifetimeS: 60, skewS: 5, timeZone: 'Asia/Shanghai', usesPerCode: 1 },
       requestWindowS: 300,
       replayCacheMaxEntries: 1000,
       hsmTimeoutMs: 500,

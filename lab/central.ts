@@ -12,6 +12,8 @@ import {
   parseCentralConfig,
   startCentralService,
 } from '../sim/central/index.js';
+import type { CentralStore } from '../storage/central/contract.js';
+import { openCentralStore } from '../storage/central/open.js';
 import { TcpProxy } from './net/tcp-proxy.js';
 import type { Resources } from './resources.js';
 import type { LabApp, LabCentralSpec } from './spec.js';
@@ -33,6 +35,8 @@ export interface LabCentralOptions {
 interface Instance {
   readonly service: CentralServiceHandle;
   readonly hsm: CipherMachine;
+  /** The instance's own PostgreSQL store (closed with it); SQLite stores belong to the service. */
+  readonly store?: CentralStore;
 }
 
 /** Central data backup and restore through the admin routes (bearer token, loopback only). */
@@ -43,8 +47,9 @@ export interface LabCentralBackup {
 }
 
 /**
- * The central EHC service as the lab runs it: one instance (in-memory or file SQLite), or two
- * application-server instances sharing one SQLite file (WAL) behind a TCP failover relay that
+ * The central EHC service as the lab runs it: one instance (in-memory or file SQLite, or
+ * PostgreSQL), or two application-server instances sharing one SQLite file (WAL) or one
+ * PostgreSQL database behind a TCP failover relay that
  * stands for the load balancer (each new connection goes to the first instance that accepts;
  * TLS passes through). Stopping an instance closes its server and its store like a crash of that
  * process; restarting brings it back on the same port and database.
@@ -60,10 +65,10 @@ export class LabCentral {
 
   private constructor(private readonly o: LabCentralOptions) {
     const { spec, dir } = o;
-    const file = spec.db === 'file' || (spec.instances ?? 1) > 1;
+    const file = spec.postgres === undefined && (spec.db === 'file' || (spec.instances ?? 1) > 1);
     if ((file || spec.admin) && !dir)
       throw new EhcError('LAB_CONFIG', 'a central file or admin needs a directory');
-    this.db = file ? join(dir!, 'central.db') : ':memory:';
+    this.db = spec.postgres?.url ?? (file ? join(dir!, 'central.db') : ':memory:');
     this.adminToken = spec.admin ? randomBytes(18).toString('base64url') : undefined;
     const two = (spec.instances ?? 1) > 1;
     this.config = parseCentralConfig({
@@ -94,18 +99,30 @@ export class LabCentral {
 
   private async startInstance(i: number, port: number, db: string): Promise<{ port: number }> {
     const hsm = this.o.hsmFor(this.config.hsmTimeoutMs);
+    const pgSpec = this.o.spec.postgres;
+    let store: CentralStore | undefined;
     try {
+      if (pgSpec !== undefined) {
+        store = await openCentralStore(pgSpec.url, {
+          ...(pgSpec.poolSize === undefined ? {} : { poolSize: pgSpec.poolSize }),
+          ...(pgSpec.failoverWaitMs === undefined ? {} : { failoverWaitMs: pgSpec.failoverWaitMs }),
+          ...(pgSpec.statementTimeoutMs === undefined
+            ? {}
+            : { statementTimeoutMs: pgSpec.statementTimeoutMs }),
+        });
+      }
       const service = await startCentralService({
         hsm,
         config: this.config,
-        db,
+        ...(store === undefined ? { db } : { store }),
         port,
         ...(this.o.pki ? { tls: { cert: this.o.pki.server.cert, key: this.o.pki.server.key } } : {}),
         logger: this.o.logger.child({ peer: 'central', instance: i }),
       });
-      this.instances[i] = { service, hsm };
+      this.instances[i] = { service, hsm, ...(store === undefined ? {} : { store }) };
       return { port: Number(new URL(service.origin).port) };
     } catch (e) {
+      await store?.close();
       await hsm.close();
       throw e;
     }
@@ -142,6 +159,7 @@ export class LabCentral {
     this.instances[i] = undefined;
     if (!inst) return;
     await inst.service.close();
+    await inst.store?.close();
     await inst.hsm.close();
   }
 

@@ -76,6 +76,17 @@ export interface LabCentralSpec {
   readonly instances?: 1 | 2;
   /** Where the data lives: `:memory:` (default with one instance) or a file in the lab directory (always with two). */
   readonly db?: 'memory' | 'file';
+  /**
+   * PostgreSQL instead of SQLite: every instance opens its own pool on this database (one or
+   * several hosts, e.g. a primary and its standby), shares the replay cache through it, and
+   * fails over with it. `db` is then ignored.
+   */
+  readonly postgres?: {
+    readonly url: string;
+    readonly poolSize?: number;
+    readonly failoverWaitMs?: number;
+    readonly statementTimeoutMs?: number;
+  };
   /** The hospital app's credentials (default `LAB-HOSPITAL` with a random secret). */
   readonly app?: LabApp;
   /** Terminals registered besides the lab's registered ones (e.g. a load generator's). */

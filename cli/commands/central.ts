@@ -12,6 +12,8 @@ import {
   loadCentralConfig,
   startCentralService,
 } from '../../sim/central/index.js';
+import { type CentralDbOptions, type CentralStore, openCentralStore } from '../../storage/central/index.js';
+import { maskUrl } from '../../storage/postgres.js';
 import { EXIT } from '../output.js';
 import type { CliGroups } from '../types.js';
 
@@ -27,6 +29,34 @@ interface Flags {
   hsmTlsKey?: string;
   hsmTlsCa?: string;
   logLevel?: CentralConfig['log']['level'];
+  dbPool?: string;
+  dbStatementTimeout?: string;
+  dbFailoverWait?: string;
+  dbSslCa?: string;
+  dbSslCert?: string;
+  dbSslKey?: string;
+}
+
+const positive = (v: string | undefined, flag: string, max: number): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`${flag} must be an integer 0–${max}`);
+  return n;
+};
+
+/** The store of `--db`: a SQLite file, or PostgreSQL with the pool flags. */
+function dbOptions(o: Flags): CentralDbOptions {
+  const pool = positive(o.dbPool, '--db-pool', 1000);
+  const timeout = positive(o.dbStatementTimeout, '--db-statement-timeout', 3_600_000);
+  const wait = positive(o.dbFailoverWait, '--db-failover-wait', 600_000);
+  return {
+    ...(pool === undefined ? {} : { poolSize: Math.max(1, pool) }),
+    ...(timeout === undefined ? {} : { statementTimeoutMs: timeout }),
+    ...(wait === undefined ? {} : { failoverWaitMs: wait }),
+    ...(o.dbSslCa === undefined ? {} : { sslCaFile: o.dbSslCa }),
+    ...(o.dbSslCert === undefined ? {} : { sslCertFile: o.dbSslCert }),
+    ...(o.dbSslKey === undefined ? {} : { sslKeyFile: o.dbSslKey }),
+  };
 }
 
 /** Usage and environment errors: message on stderr, exit 2. */
@@ -73,24 +103,37 @@ async function runCentral(o: Flags): Promise<void> {
     ...(hsmTlsOptions === undefined ? {} : { tls: hsmTlsOptions }),
   });
   let service: Awaited<ReturnType<typeof startCentralService>>;
+  let store: CentralStore | undefined;
   try {
+    store = await openCentralStore(o.db, {
+      ...dbOptions(o),
+      sqlite: { onCheckpointError: (info) => logger.warn({ err: info }, 'WAL checkpoint failed') },
+    });
     service = await startCentralService({
       hsm,
       config,
-      db: o.db,
+      store,
       host: o.host,
       port,
       logger,
       ...(tls === undefined ? {} : { tls }),
     });
   } catch (e) {
+    await store?.close();
     await hsm.close();
     throw e;
   }
   if (config.apps.length === 0)
     logger.warn('no apps configured: every request will be refused (see --config)');
   logger.info(
-    { url: service.url, hsm: o.hsm, db: o.db, apps: config.apps.length, terminals: config.terminals.length },
+    {
+      url: service.url,
+      hsm: o.hsm,
+      db: maskUrl(o.db),
+      store: store.kind,
+      apps: config.apps.length,
+      terminals: config.terminals.length,
+    },
     'ready',
   );
   await new Promise<void>((resolve) => {
@@ -98,6 +141,7 @@ async function runCentral(o: Flags): Promise<void> {
     process.once('SIGINT', resolve);
   });
   await service.close();
+  await store.close();
   await hsm.close();
   logger.info('stopped');
   logger.flush();
@@ -110,7 +154,22 @@ export function registerCentral({ sim }: CliGroups): void {
     .description('run the central EHC service (card-management platform) until SIGTERM')
     .requiredOption('--port <n>', 'HTTP(S) port (0 = any free port, logged in the ready line)')
     .requiredOption('--hsm <host:port>', 'cipher machine address; primary,standby… for failover')
-    .requiredOption('--db <file>', 'SQLite file (WAL), or :memory:')
+    .requiredOption(
+      '--db <file|url>',
+      'SQLite file (WAL), :memory:, or postgres://user@host[:port][,host2[:port]]/db (several instances, standby)',
+    )
+    .option('--db-pool <n>', 'PostgreSQL: connections in the pool (default 20)')
+    .option(
+      '--db-statement-timeout <ms>',
+      'PostgreSQL: server-side statement timeout (default 5000; 0 = none)',
+    )
+    .option(
+      '--db-failover-wait <ms>',
+      'PostgreSQL: how long a request waits for a new primary (default 5000)',
+    )
+    .option('--db-ssl-ca <file>', 'PostgreSQL: PEM CA to verify the server (enables TLS)')
+    .option('--db-ssl-cert <file>', 'PostgreSQL: PEM client certificate')
+    .option('--db-ssl-key <file>', 'PostgreSQL: PEM key for --db-ssl-cert')
     .option('--config <file>', 'JSON configuration: apps, terminals, windows (config/central.example.json)')
     .option('--host <addr>', 'listen address', '127.0.0.1')
     .option('--tls-cert <file>', 'PEM server certificate (enables HTTPS)')

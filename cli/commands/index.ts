@@ -7,6 +7,7 @@ import { registerBenchLatency } from './bench-latency.js';
 import { registerBenchLoad } from './bench-load.js';
 import { registerCentral } from './central.js';
 import { registerCertify } from './certify.js';
+import { registerDb } from './db.js';
 import { registerDevices } from './devices.js';
 import { registerDoctor } from './doctor.js';
 import { registerFirmware } from './firmware.js';
@@ -18,6 +19,7 @@ export const commandModules: readonly RegisterCommands[] = [
   registerQr,
   registerHsm,
   registerCentral,
+  registerDb,
   registerDevices,
   registerDoctor,
   registerFirmware,

@@ -34,6 +34,11 @@ export interface CentralConfig {
     readonly skewS: number;
     /** Time zone of the validity time (default Asia/Shanghai). */
     readonly timeZone: string;
+    /**
+     * Successful verifications a dynamic code allows (default 1: single use, as the spec
+     * requires); `surplus_num` in the verify reply counts what is left.
+     */
+    readonly usesPerCode: number;
   };
   /** Requests whose timestamp is more than this many seconds from the clock are refused (default 300). */
   readonly requestWindowS: number;
@@ -57,7 +62,7 @@ export interface CentralConfig {
 export const DEFAULT_CENTRAL_CONFIG: CentralConfig = {
   apps: [],
   terminals: [],
-  validity: { lifetimeS: 60, skewS: 5, timeZone: 'Asia/Shanghai' },
+  validity: { lifetimeS: 60, skewS: 5, timeZone: 'Asia/Shanghai', usesPerCode: 1 },
   requestWindowS: 300,
   replayCacheMaxEntries: 1_000_000,
   hsmTimeoutMs: 200,
@@ -173,6 +178,7 @@ export function parseCentralConfig(value: unknown): CentralConfig {
       lifetimeS: int(vo, 'lifetimeS', 'validity', d.validity.lifetimeS, 1, 86_400),
       skewS: int(vo, 'skewS', 'validity', d.validity.skewS, 0, 3600),
       timeZone,
+      usesPerCode: int(vo, 'usesPerCode', 'validity', d.validity.usesPerCode, 1, 100),
     },
     requestWindowS: int(o, 'requestWindowS', '(root)', d.requestWindowS, 1, 86_400),
     replayCacheMaxEntries: int(o, 'replayCacheMaxEntries', '(root)', d.replayCacheMaxEntries, 1, 100_000_000),

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { type CentralDialect, PROVINCIAL_DIALECT } from '../../protocol/central/dialect.js';
 import type { CentralReplyEnvelope } from '../../protocol/central/envelope.js';
+import { isEhcError } from '../../protocol/errors.js';
 import { maskFreeText } from '../../protocol/privacy/mask.js';
 import type { CentralApp } from './config.js';
 import {
@@ -15,10 +16,19 @@ import { METHOD_TABLE } from './methods/table.js';
 import type { MethodDeps } from './methods/types.js';
 import { ReplayCache } from './replay-cache.js';
 
+/** Storage errors that mean "no database to decide": answered DB_UNAVAILABLE, never INTERNAL. */
+const DB_DOWN: ReadonlySet<string> = new Set(['STORE_UNAVAILABLE', 'STORE_CONNECTION_LOST', 'STORE_TIMEOUT']);
+
 export interface DispatcherOptions {
   readonly now: () => number;
   readonly log: Logger;
   readonly dialect?: CentralDialect;
+  /**
+   * Where request digests are remembered: `memory` (one instance; bounded, see replay-cache.ts)
+   * or `store` (the database, shared by every instance on it: a request replayed to another
+   * instance is refused). Default `memory`.
+   */
+  readonly replay?: 'memory' | 'store';
 }
 
 /** Counters since start: requests, successes, and refusals by code. */
@@ -94,7 +104,12 @@ export class CentralDispatcher {
     if (allowed !== undefined && !allowed.includes(req.method)) {
       throw new CentralError(CENTRAL_ERROR_CODES.METHOD_NOT_ALLOWED, 'this app may not call this method');
     }
-    const seen = this.replay.check(req.digest, req.timestamp, now);
+    const seen =
+      this.opts.replay === 'store'
+        ? (await this.deps.store.rememberRequest(req.digest, req.timestamp))
+          ? 'new'
+          : 'replayed'
+        : this.replay.check(req.digest, req.timestamp, now);
     if (seen === 'replayed') {
       throw new CentralError(CENTRAL_ERROR_CODES.REPLAYED_REQUEST, 'this request was already received');
     }
@@ -114,6 +129,17 @@ export class CentralDispatcher {
 
   private toRefusal(e: unknown, req: AuthenticatedRequest): CentralError {
     if (isCentralError(e)) return e;
+    if (isEhcError(e) && DB_DOWN.has(e.code)) {
+      // Fail closed: nothing was accepted or created; the caller may retry with a new request.
+      this.opts.log.warn({ method: req.method, code: e.code }, 'database unavailable');
+      return new CentralError(
+        CENTRAL_ERROR_CODES.DB_UNAVAILABLE,
+        'the database is unavailable; retry later',
+        {
+          cause: e,
+        },
+      );
+    }
     this.opts.log.error(
       {
         method: req.method,

@@ -38,6 +38,8 @@ export const CENTRAL_ERROR_CODES = {
   CARD_CLOSED: 'CENTRAL_CARD_CLOSED',
   /** A `register_no` reused for another person. */
   REGISTER_CONFLICT: 'CENTRAL_REGISTER_CONFLICT',
+  /** The database did not answer (lost, failing over, timed out): nothing was accepted. */
+  DB_UNAVAILABLE: 'CENTRAL_DB_UNAVAILABLE',
   /** The replay cache is full of requests still inside the window: retry later. */
   BUSY: 'CENTRAL_BUSY',
   INTERNAL: 'CENTRAL_INTERNAL',
@@ -72,6 +74,7 @@ const WIRE: Readonly<Record<Key, string>> = {
   UNKNOWN_CARD: CENTRAL_ERR_CODES.cardNotFound,
   CARD_CLOSED: CENTRAL_ERR_CODES.cardClosed,
   REGISTER_CONFLICT: 'REGISTER_CONFLICT',
+  DB_UNAVAILABLE: 'DB_UNAVAILABLE',
   BUSY: 'BUSY',
   INTERNAL: CENTRAL_ERR_CODES.internal,
 };

@@ -14,6 +14,7 @@ export const CENTRAL_API_PATH = '/api';
 /** The load test's baseline: same server, same HTTP and JSON parsing, no business. */
 export const NOOP_PATH = '/noop';
 export const HEALTH_PATH = '/healthz';
+export const METRICS_PATH = '/metrics';
 /** Largest request body (a register may carry a Base64 attachment up to 512 KiB). */
 export const BODY_LIMIT = 2 * 1024 * 1024;
 
@@ -31,7 +32,7 @@ export interface HttpAppOptions {
 /**
  * The fastify application: `POST /api` (the envelope; replies are HTTP 200 with result code
  * "10"/"00", or 400 with an unsigned refusal when the body is not JSON), `GET /healthz`,
- * `POST /noop`, and the admin routes when the configuration enables them. No per-request schema
+ * `GET /metrics` (Prometheus text), `POST /noop`, and the admin routes when the configuration enables them. No per-request schema
  * compilation: the envelope is checked by hand, replies are plain JSON.
  */
 export function buildHttpApp(o: HttpAppOptions): FastifyInstance {
@@ -78,13 +79,39 @@ export function buildHttpApp(o: HttpAppOptions): FastifyInstance {
       db = false;
     }
     const ok = hsm.available && db;
+    const st = o.store.status();
     return reply.code(ok ? 200 : 503).send({
       status: ok ? 'ok' : 'down',
       checks: {
         hsm: { ok: hsm.available, endpoint: hsm.active },
-        db: { ok: db },
+        db: {
+          ok: db,
+          kind: st.kind,
+          state: st.state,
+          ...(st.activeHost === undefined ? {} : { host: st.activeHost }),
+        },
       },
     });
+  });
+
+  // Prometheus text: the service's counters and where its database stands.
+  app.get(METRICS_PATH, async (_req, reply) => {
+    const st = o.store.status();
+    const stats = o.dispatcher.stats();
+    const lines = [
+      '# TYPE ehc_central_requests_total counter',
+      `ehc_central_requests_total ${stats.requests}`,
+      '# TYPE ehc_central_successes_total counter',
+      `ehc_central_successes_total ${stats.successes}`,
+      '# TYPE ehc_central_refusals_total counter',
+      ...Object.entries(stats.refusals).map(([code, n]) => `ehc_central_refusals_total{code="${code}"} ${n}`),
+      '# HELP ehc_central_db_up 1 while the database answers (state connected), else 0: verify fails closed.',
+      '# TYPE ehc_central_db_up gauge',
+      `ehc_central_db_up{kind="${st.kind}",state="${st.state}"} ${st.state === 'connected' ? 1 : 0}`,
+      '# TYPE ehc_central_db_reconnects_total counter',
+      `ehc_central_db_reconnects_total ${st.reconnects}`,
+    ];
+    return reply.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
   });
 
   if (o.config.admin !== undefined) {

@@ -21,6 +21,8 @@ describe('UsedCodePruner', () => {
           generatedMs: 1_000_000 + i * 100,
           usedMs: 0,
           terminalCode: 'T',
+          maxUses: 1,
+          claimId: `c${i}`,
         }),
       ),
     );
@@ -30,8 +32,10 @@ describe('UsedCodePruner', () => {
     expect((await s.counts()).usedCodes).toBe(49);
     expect(await pruner.runOnce()).toBe(0);
     // A pruned code could be claimed again — which is why the cutoff lies past every window.
-    expect(
-      await s.claimCode({ ehcId: 'E0', validity: 'V', generatedMs: 1_000_000, usedMs: 1, terminalCode: 'T' }),
-    ).toBe(true);
+    const again = { ehcId: 'E0', validity: 'V', generatedMs: 1_000_000, usedMs: 1, terminalCode: 'T' };
+    expect(await s.claimCode({ ...again, maxUses: 1, claimId: 'x' })).toEqual({
+      accepted: true,
+      usesLeft: 0,
+    });
   });
 });

@@ -31,6 +31,11 @@ export interface CentralServiceOptions {
   readonly dialect?: CentralDialect;
   /** How often expired used-code rows are deleted, ms (default 10 000; 0 = never). */
   readonly pruneIntervalMs?: number;
+  /**
+   * Request replay detection: `memory` (this instance only) or `store` (shared by every instance
+   * on the database). Default: `store` on PostgreSQL, `memory` on SQLite.
+   */
+  readonly replay?: 'memory' | 'store';
 }
 
 export interface CentralServiceHandle {
@@ -69,9 +74,11 @@ export async function startCentralService(options: CentralServiceOptions): Promi
   try {
     for (const t of config.terminals) await store.upsertTerminal(t);
     const deps = { store, hsm: options.hsm, config };
+    const replay = options.replay ?? (store.kind === 'postgres' ? 'store' : 'memory');
     const dispatcher = new CentralDispatcher(deps, {
       now,
       log,
+      replay,
       ...(options.dialect === undefined ? {} : { dialect: options.dialect }),
     });
     const app = buildHttpApp({
@@ -94,6 +101,19 @@ export async function startCentralService(options: CentralServiceOptions): Promi
     const pruner = new UsedCodePruner(store, () => now() - (lifetimeS + skewS) * 1000 - PRUNE_MARGIN_MS, log);
     const pruneEvery = options.pruneIntervalMs ?? 10_000;
     if (pruneEvery > 0) pruner.start(pruneEvery);
+    // Shared request digests are needed only while their timestamp is inside the window.
+    const windowMs = config.requestWindowS * 1000;
+    const digestPruner =
+      replay === 'store' && pruneEvery > 0
+        ? setInterval(() => {
+            store.pruneRequests(now() - windowMs - PRUNE_MARGIN_MS).catch((e: unknown) => {
+              log.warn(
+                { err: { name: e instanceof Error ? e.name : 'error' } },
+                'request digest prune failed',
+              );
+            });
+          }, pruneEvery).unref()
+        : undefined;
 
     let closing: Promise<void> | undefined;
     return {
@@ -107,6 +127,7 @@ export async function startCentralService(options: CentralServiceOptions): Promi
       close: () => {
         closing ??= (async () => {
           await pruner.stop();
+          if (digestPruner !== undefined) clearInterval(digestPruner);
           await app.close();
           if (ownsStore) await store.close();
         })();

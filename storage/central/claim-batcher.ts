@@ -1,30 +1,45 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../sqlite.js';
-import type { CodeClaim } from './contract.js';
+import type { ClaimResult, CodeClaim } from './contract.js';
 
 /**
  * Group commit for code claims. Claims made during one turn of the event loop (the replies of a
  * burst of cipher-machine checks arrive together) are written in one transaction at the end of
  * that turn, instead of one commit — and one WAL append — each. Every claim is still its own
- * `INSERT … ON CONFLICT DO NOTHING`, run one after the other inside the transaction, so of two
- * claims of the same code (in one batch or not) exactly one reports `true`. A claim's promise
+ * conditional insert-or-add-a-use, run one after the other inside the transaction, so of two
+ * claims of a single-use code (in one batch or not) exactly one is accepted. A claim's promise
  * settles only once its transaction has committed; if the transaction fails, every claim in it
  * rejects (and none was recorded).
  */
 export class ClaimBatcher {
-  private pending: { claim: CodeClaim; resolve: (first: boolean) => void; reject: (e: unknown) => void }[] =
-    [];
-  private readonly runBatch: (claims: readonly CodeClaim[]) => boolean[];
+  private pending: {
+    claim: CodeClaim;
+    resolve: (r: ClaimResult) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+  private readonly runBatch: (claims: readonly CodeClaim[]) => ClaimResult[];
 
+  /** `insert`: the claim statement, plucked to the `uses` it returns (no row: refused). */
   constructor(db: Db, insert: Statement) {
     this.runBatch = db.transaction((claims: readonly CodeClaim[]) =>
-      claims.map(
-        (c) => insert.run(c.generatedMs, c.ehcId, c.validity, c.usedMs, c.terminalCode).changes === 1,
-      ),
+      claims.map((c): ClaimResult => {
+        const uses = insert.get(
+          c.generatedMs,
+          c.ehcId,
+          c.validity,
+          c.usedMs,
+          c.terminalCode,
+          c.claimId,
+          c.maxUses,
+        );
+        return typeof uses === 'number'
+          ? { accepted: true, usesLeft: Math.max(0, c.maxUses - uses) }
+          : { accepted: false, usesLeft: 0 };
+      }),
     );
   }
 
-  claim(claim: CodeClaim): Promise<boolean> {
+  claim(claim: CodeClaim): Promise<ClaimResult> {
     return new Promise((resolve, reject) => {
       this.pending.push({ claim, resolve, reject });
       if (this.pending.length === 1) setImmediate(this.flush);
@@ -36,13 +51,13 @@ export class ClaimBatcher {
     const batch = this.pending;
     if (batch.length === 0) return;
     this.pending = [];
-    let results: boolean[];
+    let results: ClaimResult[];
     try {
       results = this.runBatch(batch.map((b) => b.claim));
     } catch (e) {
       for (const b of batch) b.reject(e);
       return;
     }
-    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i] === true);
+    for (let i = 0; i < batch.length; i++) batch[i]!.resolve(results[i]!);
   };
 }

@@ -13,6 +13,12 @@
  * - `reserveCodeSecond` is atomic per (EHC-ID, second): of any number of concurrent reservations
  *   for one card, also across service instances, no two get the same second (a unique key and
  *   insert-or-step, never an in-process check).
+ * - `claimCode` counts uses in the same statement (insert, or add one use while uses < maxUses),
+ *   so `usesLeft` is exact however many instances claim at once.
+ * - `recordGenerate` is one conditional insert on (app, generate_no): of concurrent generates with
+ *   one number exactly one code is stored, and every caller gets that one back.
+ * - `rememberRequest` is one conditional insert on the request digest: of a request sent to
+ *   several instances at once exactly one gets `true`.
  * - `insertUseRecords` stores each record id at most once; a batch is one transaction.
  * - Values are stored as given: the caller validates and masks; the store never logs.
  */
@@ -62,6 +68,48 @@ export interface CodeClaim {
   readonly generatedMs: number;
   readonly usedMs: number;
   readonly terminalCode: string;
+  /** Uses a dynamic code allows (the card rules; 1 = single use). */
+  readonly maxUses: number;
+  /**
+   * A random id of this claim attempt: if the connection dies before the answer arrives, the
+   * store looks the claim up by it instead of running it again.
+   */
+  readonly claimId: string;
+}
+
+/** The answer to a claim: accepted (with the uses the code has left) or refused (used up). */
+export interface ClaimResult {
+  readonly accepted: boolean;
+  /** Uses left after this claim (0 when refused). */
+  readonly usesLeft: number;
+}
+
+/** A dynamic code handed out for a generate request: the idempotency record of `generate_no`. */
+export interface GeneratedCode {
+  readonly appId: string;
+  readonly generateNo: string;
+  readonly ehcId: string;
+  readonly ehealthCode: string;
+  readonly expireTime: string;
+  /** The reserved validity second (ms): the record is pruned with the code's claims. */
+  readonly generatedMs: number;
+}
+
+/**
+ * `ehealthCode` of a generate that is being answered (the number is taken, the code not yet
+ * made): whoever stored it makes the code; the others wait for it.
+ */
+export const GENERATE_PENDING = 'pending:';
+
+/** Where the store stands: for `/metrics` and health. */
+export interface StoreStatus {
+  readonly kind: 'sqlite' | 'postgres';
+  /** `unavailable`: no database to answer (the service fails closed). */
+  readonly state: 'connected' | 'connecting' | 'unavailable';
+  /** PostgreSQL: the primary in use (`host:port`). */
+  readonly activeHost?: string;
+  /** PostgreSQL: times the store found a primary again after losing one. */
+  readonly reconnects: number;
 }
 
 export type CodeKind = 'static' | 'dynamic' | 'temporary';
@@ -128,8 +176,30 @@ export interface CentralStore {
   findCardByRegisterNo(registerNo: string): Promise<CardRecord | undefined>;
   /** Marks the card closed; a closed card stays closed. */
   closeCard(ehcId: string, revokeNo: string, closedMs: number): Promise<CloseCardResult>;
-  /** Records a dynamic code as used: `true` for the first claim, `false` if already used. */
-  claimCode(claim: CodeClaim): Promise<boolean>;
+  readonly kind: 'sqlite' | 'postgres';
+  /**
+   * Records a use of a dynamic code: accepted while the code has uses left (the first claim of a
+   * single-use code), refused once it has none.
+   */
+  claimCode(claim: CodeClaim): Promise<ClaimResult>;
+  /**
+   * Stores the answer to a generate request unless one is stored for (`appId`, `generateNo`);
+   * returns the stored one (this, or the earlier).
+   */
+  recordGenerate(code: GeneratedCode): Promise<GeneratedCode>;
+  findGenerate(appId: string, generateNo: string): Promise<GeneratedCode | undefined>;
+  /**
+   * Fills in a placeholder stored by `recordGenerate` (its `ehealthCode` is `token`, starting with
+   * `GENERATE_PENDING`): `true` if it was still that placeholder.
+   */
+  completeGenerate(token: string, code: GeneratedCode): Promise<boolean>;
+  /** Deletes the placeholder `token` of (`appId`, `generateNo`) (the generate failed). */
+  abandonGenerate(appId: string, generateNo: string, token: string): Promise<void>;
+  /** Remembers a request digest: `true` if new, `false` if this request was seen (a replay). */
+  rememberRequest(digest: string, timestampMs: number): Promise<boolean>;
+  /** Forgets request digests with a timestamp before `timestampBeforeMs`; returns how many. */
+  pruneRequests(timestampBeforeMs: number): Promise<number>;
+  status(): StoreStatus;
   /**
    * Reserves a validity second for a new dynamic code of `ehcId`: the latest second in
    * [`earliestMs`, `latestMs`] (both whole seconds, ms) not yet reserved for this card, trying
@@ -138,8 +208,8 @@ export interface CentralStore {
    */
   reserveCodeSecond(ehcId: string, latestMs: number, earliestMs: number): Promise<number | undefined>;
   /**
-   * Deletes used-code (and issued-second) rows of codes generated before `generatedBeforeMs` (codes no window check
-   * can accept any more); returns how many.
+   * Deletes used-code, issued-second and generate rows of codes generated before
+   * `generatedBeforeMs` (codes no window check can accept any more); returns how many.
    */
   pruneUsedCodes(generatedBeforeMs: number): Promise<number>;
   /** The generation time of the oldest used-code or issued-second row, if any (the pruner's cursor). */

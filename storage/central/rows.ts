@@ -1,6 +1,16 @@
-import type { CardDetails, CardRecord, CodeKind, StoredUseRecord, TerminalRecord } from './contract.js';
+import type {
+  CardDetails,
+  CardRecord,
+  CodeKind,
+  GeneratedCode,
+  StoredUseRecord,
+  TerminalRecord,
+} from './contract.js';
 
-/** Row shapes of the SQLite tables and their mapping to records (one place, no ad-hoc casts). */
+/**
+ * Row shapes of the central tables and their mapping to records (one place, no ad-hoc casts),
+ * shared by both adapters (PostgreSQL returns booleans for `enabled`; see terminalFromRow).
+ */
 export interface CardRow {
   ehc_id: string;
   main_index_id: string;
@@ -37,7 +47,27 @@ export interface TerminalRow {
   terminal_code: string;
   name: string;
   org_code: string;
-  enabled: 0 | 1;
+  enabled: 0 | 1 | boolean;
+}
+
+export interface GeneratedRow {
+  app_id: string;
+  generate_no: string;
+  ehc_id: string;
+  ehealth_code: string;
+  expire_time: string;
+  generated_ms: number;
+}
+
+export function generatedFromRow(r: GeneratedRow): GeneratedCode {
+  return {
+    appId: r.app_id,
+    generateNo: r.generate_no,
+    ehcId: r.ehc_id,
+    ehealthCode: r.ehealth_code,
+    expireTime: r.expire_time,
+    generatedMs: r.generated_ms,
+  };
 }
 
 function parseDetails(text: string): CardDetails {
@@ -106,5 +136,10 @@ export function useRecordFromRow(r: UseRecordRow): StoredUseRecord {
 }
 
 export function terminalFromRow(r: TerminalRow): TerminalRecord {
-  return { terminalCode: r.terminal_code, name: r.name, orgCode: r.org_code, enabled: r.enabled === 1 };
+  return {
+    terminalCode: r.terminal_code,
+    name: r.name,
+    orgCode: r.org_code,
+    enabled: r.enabled === 1 || r.enabled === true,
+  };
 }

@@ -77,7 +77,41 @@ export const CENTRAL_MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    sql: `
+      -- Uses counted per code (surplus_num), and the id of the latest claim (looked up when a
+      -- claim's answer was lost with its connection).
+      ALTER TABLE used_codes ADD COLUMN uses INTEGER NOT NULL DEFAULT 1;
+      ALTER TABLE used_codes ADD COLUMN claim_id TEXT;
+      -- The code handed out per generate request: generate_no is the requester's idempotency key.
+      CREATE TABLE generated_codes (
+        app_id        TEXT NOT NULL,
+        generate_no   TEXT NOT NULL,
+        ehc_id        TEXT NOT NULL,
+        ehealth_code  TEXT NOT NULL,
+        expire_time   TEXT NOT NULL,
+        generated_ms  INTEGER NOT NULL,
+        PRIMARY KEY (app_id, generate_no)
+      ) WITHOUT ROWID;
+      CREATE INDEX generated_codes_time ON generated_codes (generated_ms);
+      -- Digests of accepted requests inside the timestamp window (shared replay detection).
+      CREATE TABLE request_digests (
+        digest        TEXT PRIMARY KEY,
+        timestamp_ms  INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX request_digests_time ON request_digests (timestamp_ms);
+    `,
+  },
 ];
 
 /** The tables `restore` copies, in an order that respects no foreign keys (there are none). */
-export const CENTRAL_TABLES = ['cards', 'used_codes', 'issued_codes', 'use_records', 'terminals'] as const;
+export const CENTRAL_TABLES = [
+  'cards',
+  'used_codes',
+  'issued_codes',
+  'generated_codes',
+  'request_digests',
+  'use_records',
+  'terminals',
+] as const;

@@ -2,33 +2,25 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CardRecord, UseRecord } from './contract.js';
+import { card, claim, describeCentralStoreContract, use } from '../../test/support/central-store-contract.js';
+import { migrateSqlite, openSqlite } from '../sqlite.js';
+import { CENTRAL_MIGRATIONS } from './sqlite-schema.js';
 import { SqliteCentralStore } from './sqlite-store.js';
 
-const card = (i: number, over: Partial<CardRecord> = {}): CardRecord => ({
-  ehcId: `E${String(i).padStart(63, '0')}`,
-  mainIndexId: `M${String(i).padStart(63, '0')}`,
-  registerNo: `R${i}`,
-  appId: 'APP',
-  idType: '01',
-  idNo: `ID${i}`,
-  name: 'n',
-  gender: '1',
-  birthday: '',
-  cellphone: '',
-  details: { address: 'x' },
-  status: 'active',
-  registeredMs: 1,
-  ...over,
-});
-
-const use = (id: string): UseRecord => ({
-  recordId: id,
-  ehcId: 'E1',
-  medStepCode: '010101',
-  terminalCode: 'T1',
-  channelCode: '01',
-  useTime: '20240301100000',
+describeCentralStoreContract('SQLite (two connections to one file)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ehc-central-pair-'));
+  const file = join(dir, 'central.db');
+  const a = SqliteCentralStore.open(file, { checkpointIntervalMs: 0 });
+  const b = SqliteCentralStore.open(file, { checkpointIntervalMs: 0 });
+  return {
+    a,
+    b,
+    close: async () => {
+      await a.close();
+      await b.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 });
 
 describe('SqliteCentralStore', () => {
@@ -43,60 +35,14 @@ describe('SqliteCentralStore', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stores one card per register_no and per person, answering the existing one', async () => {
-    expect(await store.insertCard(card(1))).toEqual({ inserted: true });
-    const sameNo = await store.insertCard(card(2, { registerNo: 'R1' }));
-    const samePerson = await store.insertCard(card(3, { idNo: 'ID1' }));
-    expect(sameNo).toMatchObject({ inserted: false, existing: { ehcId: card(1).ehcId } });
-    expect(samePerson).toMatchObject({ inserted: false, existing: { ehcId: card(1).ehcId } });
-    expect(await store.findCardByEhcId(card(1).ehcId)).toEqual(card(1));
-  });
-
-  it('claims a code exactly once and prunes expired claims', async () => {
-    const claim = { ehcId: 'E', validity: 'V', generatedMs: 100, usedMs: 1, terminalCode: 'T' };
-    const results = await Promise.all(Array.from({ length: 50 }, () => store.claimCode(claim)));
-    expect(results.filter(Boolean)).toHaveLength(1);
-    expect(await store.pruneUsedCodes(100)).toBe(0);
-    expect(await store.pruneUsedCodes(101)).toBe(1);
-    expect(await store.claimCode(claim)).toBe(true);
-  });
-
-  it('closes a card once', async () => {
-    await store.insertCard(card(1));
-    expect(await store.closeCard(card(1).ehcId, 'C1', 5)).toBe('closed');
-    expect(await store.closeCard(card(1).ehcId, 'C2', 6)).toBe('already-closed');
-    expect(await store.closeCard('nope', 'C3', 7)).toBe('unknown');
-    expect(await store.findCardByEhcId(card(1).ehcId)).toMatchObject({
-      status: 'closed',
-      closedMs: 5,
-      revokeNo: 'C1',
-    });
-  });
-
-  it('stores use records once by id and pages them by seq', async () => {
-    expect(await store.insertUseRecords([use('a'), use('b'), use('a')], 'APP', 9)).toEqual({
-      stored: 2,
-      duplicates: 1,
-    });
-    expect(await store.insertUseRecords([use('b'), use('c')], 'APP', 10)).toEqual({
-      stored: 1,
-      duplicates: 1,
-    });
-    const first = await store.queryUseRecords({ limit: 2 });
-    expect(first.map((r) => r.recordId)).toEqual(['a', 'b']);
-    const rest = await store.queryUseRecords({ limit: 10, afterSeq: first[1]!.seq, terminalCode: 'T1' });
-    expect(rest.map((r) => r.recordId)).toEqual(['c']);
-    expect(await store.queryUseRecords({ limit: 10, ehcId: 'other' })).toEqual([]);
-  });
-
   it('backs up online and restores everything as it was', async () => {
     await store.insertCard(card(1));
     await store.upsertTerminal({ terminalCode: 'T1', name: 'n', orgCode: '', enabled: true });
     await store.insertUseRecords([use('a')], 'APP', 1);
     const file = join(dir, 'backup.db');
     await store.backup(file);
-    const usedSince = { ehcId: 'E', validity: 'V', generatedMs: 5, usedMs: 6, terminalCode: 'T1' };
-    expect(await store.claimCode(usedSince)).toBe(true);
+    const usedSince = claim({ generatedMs: 5, usedMs: 6, terminalCode: 'T1' });
+    expect((await store.claimCode(usedSince)).accepted).toBe(true);
     await store.closeCard(card(1).ehcId, 'C', 2);
     await store.insertCard(card(2));
     await store.insertUseRecords([use('b')], 'APP', 3);
@@ -109,7 +55,7 @@ describe('SqliteCentralStore', () => {
       terminals: 1,
     });
     // A code used after the backup stays used.
-    expect(await store.claimCode(usedSince)).toBe(false);
+    expect((await store.claimCode({ ...usedSince, claimId: 'again' })).accepted).toBe(false);
     // The sequence continues after the restored records.
     await store.insertUseRecords([use('z')], 'APP', 4);
     const all = await store.queryUseRecords({ limit: 10 });
@@ -137,5 +83,43 @@ describe('SqliteCentralStore', () => {
     await store.close();
     store = SqliteCentralStore.open(join(dir, 'central.db'));
     expect(await store.findCardByEhcId(card(1).ehcId)).toEqual(card(1));
+  });
+
+  it('migrates a database of the previous schema version, keeping its rows', async () => {
+    const file = join(dir, 'v2.db');
+    const db = openSqlite(file);
+    migrateSqlite(
+      db,
+      'central',
+      CENTRAL_MIGRATIONS.filter((m) => m.version <= 2),
+    );
+    db.prepare(
+      "INSERT INTO used_codes (generated_ms, ehc_id, validity, used_ms, terminal_code) VALUES (100, 'E', 'V', 1, 'T')",
+    ).run();
+    db.close();
+    const s = SqliteCentralStore.open(file, { checkpointIntervalMs: 0 });
+    try {
+      // The v2 row counts as one use: a single-use code stays used.
+      expect((await s.claimCode(claim())).accepted).toBe(false);
+      expect(await s.claimCode(claim({ maxUses: 2 }))).toEqual({ accepted: true, usesLeft: 0 });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses a database of a newer schema version, saying why', async () => {
+    const file = join(dir, 'newer.db');
+    const db = openSqlite(file);
+    migrateSqlite(db, 'central', [
+      ...CENTRAL_MIGRATIONS,
+      { version: 99, sql: 'CREATE TABLE future (a INTEGER)' },
+    ]);
+    db.close();
+    expect(() => SqliteCentralStore.open(file)).toThrow(
+      expect.objectContaining({
+        code: 'STORE_SCHEMA_NEWER',
+        message: expect.stringMatching(/version 99, newer/),
+      }),
+    );
   });
 });

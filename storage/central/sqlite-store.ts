@@ -7,12 +7,15 @@ import { ClaimBatcher } from './claim-batcher.js';
 import type {
   CardRecord,
   CentralStore,
+  ClaimResult,
   CloseCardResult,
   CodeClaim,
+  GeneratedCode,
   InsertCardResult,
   InsertUseRecordsResult,
   StoreCounts,
   StoredUseRecord,
+  StoreStatus,
   TerminalRecord,
   UseRecord,
   UseRecordQuery,
@@ -21,6 +24,8 @@ import {
   type CardRow,
   cardFromRow,
   cardToRow,
+  type GeneratedRow,
+  generatedFromRow,
   type TerminalRow,
   terminalFromRow,
   type UseRecordRow,
@@ -34,6 +39,13 @@ export interface StoreOpenOptions {
   readonly onCheckpointError?: (info: { name?: string; code?: string }) => void;
 }
 
+const MERGED_ON_RESTORE: ReadonlySet<string> = new Set([
+  'used_codes',
+  'issued_codes',
+  'generated_codes',
+  'request_digests',
+]);
+
 const CARD_COLUMNS =
   'ehc_id, main_index_id, register_no, app_id, id_type, id_no, name, gender, birthday, cellphone, details, status, registered_ms, closed_ms, revoke_no';
 const USE_COLUMNS =
@@ -45,6 +57,7 @@ const USE_COLUMNS =
  * UPDATE), so they stay atomic however many requests the server handles at once.
  */
 export class SqliteCentralStore implements CentralStore {
+  readonly kind = 'sqlite' as const;
   private readonly s: ReturnType<typeof prepare>;
   private readonly insertBatch: (records: readonly UseRecord[], appId: string, at: number) => number;
   private closed = false;
@@ -135,8 +148,43 @@ export class SqliteCentralStore implements CentralStore {
     return this.s.cardByEhcId.get(ehcId) === undefined ? 'unknown' : 'already-closed';
   }
 
-  claimCode(c: CodeClaim): Promise<boolean> {
+  claimCode(c: CodeClaim): Promise<ClaimResult> {
     return this.claims.claim(c);
+  }
+
+  async recordGenerate(g: GeneratedCode): Promise<GeneratedCode> {
+    this.s.insertGenerate.run(g.appId, g.generateNo, g.ehcId, g.ehealthCode, g.expireTime, g.generatedMs);
+    const stored = await this.findGenerate(g.appId, g.generateNo);
+    if (stored === undefined) throw new Error('generate insert conflicted with no visible row');
+    return stored;
+  }
+
+  async findGenerate(appId: string, generateNo: string): Promise<GeneratedCode | undefined> {
+    const r = this.s.generateByNo.get(appId, generateNo) as GeneratedRow | undefined;
+    return r === undefined ? undefined : generatedFromRow(r);
+  }
+
+  async completeGenerate(token: string, g: GeneratedCode): Promise<boolean> {
+    return (
+      this.s.completeGenerate.run(g.ehealthCode, g.expireTime, g.generatedMs, g.appId, g.generateNo, token)
+        .changes === 1
+    );
+  }
+
+  async abandonGenerate(appId: string, generateNo: string, token: string): Promise<void> {
+    this.s.abandonGenerate.run(appId, generateNo, token);
+  }
+
+  async rememberRequest(digest: string, timestampMs: number): Promise<boolean> {
+    return this.s.rememberRequest.run(digest.toLowerCase(), timestampMs).changes === 1;
+  }
+
+  async pruneRequests(timestampBeforeMs: number): Promise<number> {
+    return this.s.pruneRequests.run(timestampBeforeMs).changes;
+  }
+
+  status(): StoreStatus {
+    return { kind: 'sqlite', state: this.closed ? 'unavailable' : 'connected', reconnects: 0 };
   }
 
   async reserveCodeSecond(ehcId: string, latestMs: number, earliestMs: number): Promise<number | undefined> {
@@ -149,7 +197,11 @@ export class SqliteCentralStore implements CentralStore {
   }
 
   async pruneUsedCodes(generatedBeforeMs: number): Promise<number> {
-    return this.s.prune.run(generatedBeforeMs).changes + this.s.pruneIssued.run(generatedBeforeMs).changes;
+    return (
+      this.s.prune.run(generatedBeforeMs).changes +
+      this.s.pruneIssued.run(generatedBeforeMs).changes +
+      this.s.pruneGenerated.run(generatedBeforeMs).changes
+    );
   }
 
   async oldestUsedCodeMs(): Promise<number | undefined> {
@@ -234,9 +286,9 @@ export class SqliteCentralStore implements CentralStore {
       this.db.transaction(() => {
         for (const t of CENTRAL_TABLES) {
           // Used codes are merged, never rolled back: a code used after the backup was taken
-          // must stay used, or a restore would reopen it for replay. Issued seconds likewise, or
-          // a restore would hand out a code already handed out.
-          if (t === 'used_codes' || t === 'issued_codes') {
+          // must stay used, or a restore would reopen it for replay. Issued seconds, generate
+          // answers and request digests likewise (no code handed out twice, no request replayed).
+          if (MERGED_ON_RESTORE.has(t)) {
             this.db.exec(`INSERT OR IGNORE INTO main.${t} SELECT * FROM restore_src.${t};`);
           } else {
             this.db.exec(`DELETE FROM main.${t}; INSERT INTO main.${t} SELECT * FROM restore_src.${t};`);
@@ -272,9 +324,33 @@ function prepare(db: Db) {
     closeCard: st(
       "UPDATE cards SET status = 'closed', closed_ms = ?, revoke_no = ? WHERE ehc_id = ? AND status = 'active'",
     ),
+    // One statement: the first claim inserts; a later one adds a use only while uses < maxUses.
     claim: st(
-      'INSERT INTO used_codes (generated_ms, ehc_id, validity, used_ms, terminal_code) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      `INSERT INTO used_codes (generated_ms, ehc_id, validity, used_ms, terminal_code, uses, claim_id)
+       VALUES (?, ?, ?, ?, ?, 1, ?)
+       ON CONFLICT (generated_ms, ehc_id, validity) DO UPDATE
+         SET uses = used_codes.uses + 1, used_ms = excluded.used_ms,
+             terminal_code = excluded.terminal_code, claim_id = excluded.claim_id
+         WHERE used_codes.uses < ?
+       RETURNING uses`,
+    ).pluck(),
+    insertGenerate: st(
+      'INSERT INTO generated_codes (app_id, generate_no, ehc_id, ehealth_code, expire_time, generated_ms) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING',
     ),
+    generateByNo: st(
+      'SELECT app_id, generate_no, ehc_id, ehealth_code, expire_time, generated_ms FROM generated_codes WHERE app_id = ? AND generate_no = ?',
+    ),
+    completeGenerate: st(
+      'UPDATE generated_codes SET ehealth_code = ?, expire_time = ?, generated_ms = ? WHERE app_id = ? AND generate_no = ? AND ehealth_code = ?',
+    ),
+    abandonGenerate: st(
+      'DELETE FROM generated_codes WHERE app_id = ? AND generate_no = ? AND ehealth_code = ?',
+    ),
+    pruneGenerated: st('DELETE FROM generated_codes WHERE generated_ms < ?'),
+    rememberRequest: st(
+      'INSERT INTO request_digests (digest, timestamp_ms) VALUES (?, ?) ON CONFLICT DO NOTHING',
+    ),
+    pruneRequests: st('DELETE FROM request_digests WHERE timestamp_ms < ?'),
     issue: st('INSERT INTO issued_codes (generated_ms, ehc_id) VALUES (?, ?) ON CONFLICT DO NOTHING'),
     prune: st('DELETE FROM used_codes WHERE generated_ms < ?'),
     pruneIssued: st('DELETE FROM issued_codes WHERE generated_ms < ?'),

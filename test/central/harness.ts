@@ -23,6 +23,7 @@ import {
 } from '../../sim/central/index.js';
 import { generateKeys } from '../../sim/cipher-machine/keygen.js';
 import { CipherMachineServer } from '../../sim/cipher-machine/server.js';
+import type { CentralStore } from '../../storage/central/contract.js';
 
 /**
  * A real soft cipher machine, a real HSM client and the central service over real HTTP, with a
@@ -82,10 +83,19 @@ export function testConfig(extra: Record<string, unknown> = {}): CentralConfig {
 }
 
 export async function startHarness(
-  opts: { config?: CentralConfig; db?: string; hsmTimeoutMs?: number; logger?: Logger } = {},
+  opts: {
+    config?: CentralConfig;
+    db?: string;
+    /** A ready store (e.g. PostgreSQL); closed by the caller. */
+    store?: CentralStore;
+    hsmTimeoutMs?: number;
+    logger?: Logger;
+    /** Share another harness's cipher machine and clock (a second service instance). */
+    peerOf?: Harness;
+  } = {},
 ): Promise<Harness> {
-  const clock = fakeClock();
-  const hsmServer = await CipherMachineServer.start({ keys: generateKeys() });
+  const clock = opts.peerOf?.clock ?? fakeClock();
+  const hsmServer = opts.peerOf?.hsmServer ?? (await CipherMachineServer.start({ keys: generateKeys() }));
   const hsm = createHsmClient({
     endpoints: [hsmServer.address()],
     timeoutMs: opts.hsmTimeoutMs ?? 5_000,
@@ -97,13 +107,13 @@ export async function startHarness(
     service = await startCentralService({
       hsm,
       config,
-      db: opts.db ?? ':memory:',
+      ...(opts.store === undefined ? { db: opts.db ?? ':memory:' } : { store: opts.store }),
       now: clock.now,
       logger: opts.logger ?? createCentralLogger('silent'),
     });
   } catch (e) {
     await hsm.close();
-    await hsmServer.close();
+    if (opts.peerOf === undefined) await hsmServer.close();
     throw e;
   }
   return {
@@ -115,7 +125,7 @@ export async function startHarness(
     close: async () => {
       await service.close();
       await hsm.close();
-      await hsmServer.close();
+      if (opts.peerOf === undefined) await hsmServer.close();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { BizReply, BizRequest } from '../../../protocol/central/methods.js';
 import { KIND_DIGIT, parseEhcCode } from '../../../protocol/qr/index.js';
 import { CENTRAL_ERROR_CODES, CentralError } from '../errors.js';
@@ -14,8 +15,9 @@ type Reply = BizReply<'ehc.ehealthcode.verify'>;
  * enabled; the card exists and is not closed; then
  * - dynamic code: the cipher machine decrypts the validity block and checks it against the
  *   lifetime and skew at the service clock; then the code is claimed — one atomic
- *   INSERT … ON CONFLICT DO NOTHING on (EHC-ID, validity) — so of any number of concurrent
- *   presentations exactly one succeeds (`surplus_num` 0) and the rest are `CODE_REPLAYED`;
+ *   insert-or-add-a-use on (EHC-ID, validity) while uses < `validity.usesPerCode` — so of any
+ *   number of concurrent presentations of a single-use code exactly one succeeds (`surplus_num`
+ *   0, the uses left) and the rest are `CODE_REPLAYED`, also across service instances;
  * - static or temporary code: the cipher machine confirms the EHC-ID (see `checkCardIssued`);
  *   such codes identify the person and may be presented again.
  * The reply carries the holder's data masked.
@@ -46,13 +48,22 @@ export async function verify(deps: MethodDeps, biz: Req, ctx: MethodContext): Pr
     }),
     validityRefusal,
   );
-  const first = await deps.store.claimCode({
+  const claim = await deps.store.claimCode({
     ehcId: card.ehcId,
     validity: code.validity,
     generatedMs: checked.generatedMs,
     usedMs: ctx.nowMs,
     terminalCode: terminal.terminalCode,
+    maxUses: deps.config.validity.usesPerCode,
+    claimId: randomUUID(),
   });
-  if (!first) throw new CentralError(CENTRAL_ERROR_CODES.CODE_REPLAYED, 'the dynamic code was already used');
-  return { ehealth_card_id: card.ehcId, code_kind: KIND_DIGIT.dynamic, ...holder, surplus_num: 0 };
+  if (!claim.accepted) {
+    throw new CentralError(CENTRAL_ERROR_CODES.CODE_REPLAYED, 'the dynamic code was already used');
+  }
+  return {
+    ehealth_card_id: card.ehcId,
+    code_kind: KIND_DIGIT.dynamic,
+    ...holder,
+    surplus_num: claim.usesLeft,
+  };
 }
