@@ -133,6 +133,8 @@ export async function startHarness(
 export async function postJson(url: string, body: unknown): Promise<{ status: number; json: unknown }> {
   const res = await fetch(url, {
     method: 'POST',
+    // Bounded: a request that never gets an answer fails the test instead of hanging it.
+    signal: AbortSignal.timeout(30_000),
     headers: { 'content-type': 'application/json' },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
