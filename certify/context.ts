@@ -97,6 +97,12 @@ export type DatabaseDeployment =
       /** A database with its own replication (e.g. PostgreSQL streaming), failed over by the operator. */
       readonly kind: 'external';
       readonly description: string;
+    }
+  | {
+      /** PostgreSQL streaming replication the check can inspect: primary and standby URLs. */
+      readonly kind: 'postgres-standby';
+      readonly primary: string;
+      readonly standby: string;
     };
 
 /** The cipher machines (密码机), as certification reaches them directly. */

@@ -135,10 +135,13 @@ export async function startTarget(
               },
             }
           : {}),
-        database: {
-          kind: 'external',
-          description: cfg.central.database ?? 'not described in the target configuration',
-        },
+        database:
+          typeof cfg.central.database === 'object'
+            ? { kind: 'postgres-standby', ...cfg.central.database }
+            : {
+                kind: 'external',
+                description: cfg.central.database ?? 'not described in the target configuration',
+              },
       },
       cipherMachines: {
         machines: machines.map((e, i) => ({

@@ -93,7 +93,10 @@ export class LabCentral {
     resources.defer('central service', () => c.close());
     for (let i = 0; i < (o.spec.instances ?? 1); i++) c.ports[i] = (await c.startInstance(i, 0, c.db)).port;
     if ((o.spec.instances ?? 1) > 1 || o.spec.relay)
-      c.lb = await TcpProxy.start({ upstreams: c.ports.map((port) => ({ host: '127.0.0.1', port })) });
+      c.lb = await TcpProxy.start({
+        upstreams: c.ports.map((port) => ({ host: '127.0.0.1', port })),
+        ...(o.spec.balance === undefined ? {} : { balance: o.spec.balance }),
+      });
     return c;
   }
 

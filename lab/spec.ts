@@ -97,6 +97,8 @@ export interface LabCentralSpec {
   readonly admin?: boolean;
   /** Put a relay in front even with one instance (so latency can be added); implied by 2 instances. */
   readonly relay?: boolean;
+  /** How the relay spreads connections: `failover` (default, first that accepts) or `round-robin`. */
+  readonly balance?: 'failover' | 'round-robin';
   /** Dynamic-code lifetime, s (default 60). */
   readonly lifetimeS?: number;
   /** The central service's cipher-machine timeout, ms (default 200 for one instance, 1000 for two). */

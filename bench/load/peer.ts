@@ -25,8 +25,12 @@ interface ReadyMessage extends LoadCredentials {
 export interface PeerSettings {
   /** Dynamic-code lifetime of the service under test, s (long enough for the pool to stay fresh). */
   readonly lifetimeS: number;
-  /** SQLite file in a temporary directory (default) or `:memory:`. */
-  readonly db: 'file' | 'memory';
+  /** SQLite file in a temporary directory (default), `:memory:`, or a `postgres://` URL. */
+  readonly db: 'file' | 'memory' | string;
+  /** Central instances (default 1); with PostgreSQL each has its own pool. */
+  readonly instances?: 1 | 2;
+  /** PostgreSQL pool size per instance (default 20). */
+  readonly poolSize?: number;
 }
 
 /** The started services: where they listen and as whom to call them. */
@@ -52,7 +56,12 @@ export async function startPeerServices(settings: PeerSettings): Promise<PeerSer
   const lab = await startLab({
     hsm: { lifetimeS: settings.lifetimeS },
     central: {
-      db: settings.db,
+      ...(settings.db === 'file' || settings.db === 'memory'
+        ? { db: settings.db }
+        : { postgres: { url: settings.db, poolSize: settings.poolSize ?? 20 } }),
+      // Two instances (and, for like-for-like figures, one) behind a round-robin relay.
+      ...(settings.instances === 2 ? { instances: 2 as const } : {}),
+      ...(settings.instances !== undefined ? { relay: true, balance: 'round-robin' as const } : {}),
       app: { appId: cred.appId, appSecret: cred.appSecret },
       terminals: [{ terminalCode: cred.terminalCode, name: cred.terminalCode, orgCode: '', enabled: true }],
       lifetimeS: settings.lifetimeS,
@@ -65,7 +74,8 @@ export async function startPeerServices(settings: PeerSettings): Promise<PeerSer
   const central = lab.central!;
   return {
     url: central.url,
-    origin: central.origin(0),
+    // Through the relay when there is one, so the no-op baseline pays the same hop.
+    origin: new URL(central.url).origin,
     hsmPort: lab.hsmEndpoints[0]!.port,
     ...cred,
     stop: () => lab.stop(),

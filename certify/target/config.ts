@@ -18,7 +18,11 @@ export interface TargetConfig {
     readonly monitorApp: { readonly appId: string; readonly appSecret: string };
     readonly terminalCode: string;
     readonly admin?: { readonly origin: string; readonly token: string };
-    readonly database?: string;
+    /**
+     * How the database is deployed: a description (5.5-2 then waits for the lab engineer), or the
+     * PostgreSQL primary and standby URLs (5.5-2 checks the replication itself).
+     */
+    readonly database?: string | { readonly primary: string; readonly standby: string };
   };
   readonly cipherMachines: {
     readonly machines: string[];
@@ -146,7 +150,13 @@ export function parseTargetConfig(json: unknown, baseDir: string): TargetConfig 
   const rogueKey = htls ? file(optStr(htls, 'rogueKey', 'cipherMachines.tls')) : undefined;
   const apiCa = file(optStr(a, 'apiCa', 'agent'));
   const ca = file(optStr(c, 'ca', 'central'));
-  const database = optStr(c, 'database', 'central');
+  const database =
+    typeof c.database === 'object' && c.database !== null
+      ? {
+          primary: str(c.database as Obj, 'primary', 'central.database'),
+          standby: str(c.database as Obj, 'standby', 'central.database'),
+        }
+      : optStr(c, 'database', 'central');
   const cpp =
     f.centralPrimaryProxy === undefined
       ? undefined

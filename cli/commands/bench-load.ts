@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { forkLoadPeer, type LoadPeer, runLoadPeerChild } from '../../bench/load/peer.js';
+import { type ClaimBaselineResult, runClaimBaseline } from '../../bench/load/pg-baseline.js';
 import { formatLoadBench } from '../../bench/load/report.js';
 import { runLoadBench } from '../../bench/load/run.js';
 import { EXIT } from '../output.js';
@@ -16,10 +17,22 @@ interface Flags {
   appId?: string;
   appSecret?: string;
   terminal?: string;
-  db: 'file' | 'memory';
+  db: string;
+  instances?: string;
+  dbPool?: string;
   servePeer?: boolean;
   peerLifetime?: string;
-  peerDb?: 'file' | 'memory';
+  peerDb?: string;
+  peerInstances?: string;
+  peerPool?: string;
+}
+
+const isPostgres = (db: string): boolean => /^postgres(ql)?:\/\//i.test(db);
+
+/** `--db`: file, memory or a postgres:// URL. */
+function checkDb(db: string): string {
+  if (db === 'file' || db === 'memory' || isPostgres(db)) return db;
+  throw new Error('--db must be file, memory or a postgres:// URL');
 }
 
 const PEER_FLAG = '--serve-peer';
@@ -42,8 +55,36 @@ async function startPeer(o: Flags, durationS: number, warmupS: number): Promise<
     '--peer-lifetime',
     String(lifetimeS),
     '--peer-db',
-    o.db,
+    checkDb(o.db),
+    ...(o.instances === undefined ? [] : ['--peer-instances', o.instances]),
+    ...(o.dbPool === undefined ? [] : ['--peer-pool', o.dbPool]),
   ]);
+}
+
+async function pgBaselines(
+  url: string,
+  connections: number,
+  poolSize: number,
+  durationS: number,
+): Promise<ClaimBaselineResult[]> {
+  const out: ClaimBaselineResult[] = [];
+  for (const driver of ['pg', 'postgres'] as const) {
+    process.stderr.write(`baseline: claim statement alone via ${driver} (${durationS} s)…\n`);
+    out.push(await runClaimBaseline({ url, driver, connections, poolSize, durationS }));
+  }
+  return out;
+}
+
+function formatPgBaseline(rows: readonly ClaimBaselineResult[], verifyTps: number): string {
+  const lines = [
+    'raw claim baseline (INSERT … ON CONFLICT … RETURNING alone, same pool size and users):',
+    ...rows.map(
+      (r) =>
+        `  ${r.driver.padEnd(9)} ${String(r.tps).padStart(6)} TPS  p50 ${r.p50Ms} ms  p99 ${r.p99Ms} ms  max ${r.maxMs} ms  errors ${r.errors}  (n=${r.n})`,
+    ),
+    `  verify / pg baseline: ${((verifyTps / Math.max(1, rows[0]?.tps ?? 1)) * 100).toFixed(0)} %`,
+  ];
+  return lines.join('\n');
 }
 
 export function registerBenchLoad({ bench }: CliGroups): void {
@@ -63,18 +104,26 @@ export function registerBenchLoad({ bench }: CliGroups): void {
     .option('--app-id <id>', 'with --target: the app to call as')
     .option('--app-secret <secret>', 'with --target: its 16-character secret')
     .option('--terminal <code>', 'with --target: a terminal code registered there')
-    .addOption(
-      new Option('--db <kind>', 'storage of the started service').choices(['file', 'memory']).default('file'),
+    .option(
+      '--db <kind|url>',
+      'storage of the started service: file (SQLite), memory, or postgres://… (then also the raw claim baseline)',
+      'file',
     )
+    .option('--instances <n>', 'central instances behind a round-robin relay (1 or 2; default: 1, no relay)')
+    .option('--db-pool <n>', 'PostgreSQL: pool size per instance (default 20)')
     // The service runs in a child process started as `ehc bench load --serve-peer`.
     .addOption(new Option(PEER_FLAG, 'internal: run the service under test').hideHelp())
     .addOption(new Option('--peer-lifetime <s>', 'internal').hideHelp())
     .addOption(new Option('--peer-db <kind>', 'internal').hideHelp())
+    .addOption(new Option('--peer-instances <n>', 'internal').hideHelp())
+    .addOption(new Option('--peer-pool <n>', 'internal').hideHelp())
     .action(async (o: Flags) => {
       if (o.servePeer) {
         await runLoadPeerChild({
           lifetimeS: num('--peer-lifetime', o.peerLifetime ?? '60', 1),
-          db: o.peerDb === 'memory' ? 'memory' : 'file',
+          db: checkDb(o.peerDb ?? 'file'),
+          ...(o.peerInstances === undefined ? {} : { instances: o.peerInstances === '2' ? 2 : 1 }),
+          ...(o.peerPool === undefined ? {} : { poolSize: Math.floor(num('--peer-pool', o.peerPool, 1)) }),
         });
         return;
       }
@@ -104,8 +153,22 @@ export function registerBenchLoad({ bench }: CliGroups): void {
           connections,
           onProgress: (line) => process.stderr.write(`${line}\n`),
         });
-        if (o.json !== undefined) writeFileSync(o.json, `${JSON.stringify(result, null, 2)}\n`);
+        // On PostgreSQL, the ceiling of the same run: the claim statement alone, both drivers.
+        const postgresBaseline =
+          o.target === undefined && isPostgres(o.db)
+            ? await pgBaselines(
+                o.db,
+                connections,
+                Math.floor(num('--db-pool', o.dbPool ?? '20', 1)),
+                durationS,
+              )
+            : undefined;
+        const report = postgresBaseline === undefined ? result : { ...result, postgresBaseline };
+        if (o.json !== undefined) writeFileSync(o.json, `${JSON.stringify(report, null, 2)}\n`);
         process.stdout.write(`${formatLoadBench(result)}\n`);
+        if (postgresBaseline !== undefined) {
+          process.stdout.write(`${formatPgBaseline(postgresBaseline, result.operations.verify.tps)}\n`);
+        }
         process.exitCode = EXIT.ok;
       } finally {
         await peer?.stop();

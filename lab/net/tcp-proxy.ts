@@ -15,6 +15,12 @@ export interface TcpProxyOptions {
   readonly port?: number;
   /** How long one upstream may take to accept before the next is tried (default 1000 ms). */
   readonly connectTimeoutMs?: number;
+  /**
+   * `failover` (default): each connection tries the upstreams in order. `round-robin`: each new
+   * connection starts at the next upstream (then tries the others), spreading load like a
+   * load balancer.
+   */
+  readonly balance?: 'failover' | 'round-robin';
 }
 
 export interface TcpProxyStats {
@@ -55,7 +61,11 @@ export class TcpProxy {
     this.host = opts.host ?? '127.0.0.1';
     this.boundPort = opts.port ?? 0;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 1000;
+    this.roundRobin = opts.balance === 'round-robin';
   }
+
+  private readonly roundRobin: boolean;
+  private nextStart = 0;
 
   static async start(opts: TcpProxyOptions): Promise<TcpProxy> {
     const p = new TcpProxy(opts);
@@ -130,11 +140,14 @@ export class TcpProxy {
     client.on('error', () => {});
     this.pairs.add(client);
     client.on('close', () => this.pairs.delete(client));
-    void this.connectUpstream(0, client);
+    const start = this.roundRobin ? this.nextStart++ % this.upstreams.length : 0;
+    void this.connectUpstream(0, client, start);
   }
 
-  private connectUpstream(i: number, client: Socket): void {
-    const target = this.upstreams[i];
+  /** Tries upstream `(start + i) % n`, the `i`-th attempt of this connection. */
+  private connectUpstream(i: number, client: Socket, start = 0): void {
+    const target =
+      i < this.upstreams.length ? this.upstreams[(start + i) % this.upstreams.length] : undefined;
     if (target === undefined || client.destroyed || this.server === undefined) {
       this.stats.refused++;
       client.resetAndDestroy();
@@ -156,7 +169,7 @@ export class TcpProxy {
     up.on('error', () => {});
     up.once('close', () => {
       clearTimeout(timer);
-      if (!connected) this.connectUpstream(i + 1, client);
+      if (!connected) this.connectUpstream(i + 1, client, start);
     });
   }
 
