@@ -87,7 +87,7 @@ export function findPostgres(): PostgresBinaries | undefined {
 }
 
 /** A free TCP port on 127.0.0.1 (bound and released; a race with another process is unlikely). */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -143,7 +143,7 @@ function toolRunner(
  * makes initdb and pg_basebackup several times faster than a disk-backed /tmp; nothing is lost
  * for tests that kill a server process, since a process crash leaves the page cache intact.
  */
-function memoryTmpdir(): string {
+export function memoryTmpdir(): string {
   try {
     accessSync('/dev/shm', constants.W_OK);
     return '/dev/shm';
