@@ -97,7 +97,9 @@ describe.skipIf(bin === undefined)('central failover to the promoted standby', (
     let used: Set<string>;
     try {
       used = new Set(
-        (await c.query<{ v: string }>("SELECT ehc_id || ':' || validity AS v FROM used_codes")).rows.map((r) => r.v),
+        (await c.query<{ v: string }>("SELECT ehc_id || ':' || validity AS v FROM used_codes")).rows.map(
+          (r) => r.v,
+        ),
       );
     } finally {
       await c.end();
