@@ -18,6 +18,7 @@ import type {
 } from './contract.js';
 import { CENTRAL_PG_MIGRATIONS } from './postgres-schema.js';
 import {
+  CARD_COLUMNS,
   type CardRow,
   cardFromRow,
   cardToRow,
@@ -25,15 +26,12 @@ import {
   generatedFromRow,
   type TerminalRow,
   terminalFromRow,
+  USE_COLUMNS,
   type UseRecordRow,
   useRecordFromRow,
 } from './rows.js';
 import { CENTRAL_SCOPE } from './sqlite-schema.js';
 
-const CARD_COLUMNS =
-  'ehc_id, main_index_id, register_no, app_id, id_type, id_no, name, gender, birthday, cellphone, details, status, registered_ms, closed_ms, revoke_no';
-const USE_COLUMNS =
-  'seq, record_id, ehc_id, code_kind, med_step_code, terminal_code, channel_code, use_time, org_code, app_id, received_ms';
 const GENERATED_COLUMNS = 'app_id, generate_no, ehc_id, ehealth_code, expire_time, generated_ms';
 
 const st = (name: string, text: string): Statement => ({ name: `ehc_${name}`, text });

@@ -11,6 +11,12 @@ import type {
  * Row shapes of the central tables and their mapping to records (one place, no ad-hoc casts),
  * shared by both adapters (PostgreSQL returns booleans for `enabled`; see terminalFromRow).
  */
+/** Column lists of the SELECTs and INSERTs, in the order of the row shapes below (both adapters). */
+export const CARD_COLUMNS =
+  'ehc_id, main_index_id, register_no, app_id, id_type, id_no, name, gender, birthday, cellphone, details, status, registered_ms, closed_ms, revoke_no';
+export const USE_COLUMNS =
+  'seq, record_id, ehc_id, code_kind, med_step_code, terminal_code, channel_code, use_time, org_code, app_id, received_ms';
+
 export interface CardRow {
   ehc_id: string;
   main_index_id: string;

@@ -21,6 +21,7 @@ import type {
   UseRecordQuery,
 } from './contract.js';
 import {
+  CARD_COLUMNS,
   type CardRow,
   cardFromRow,
   cardToRow,
@@ -28,6 +29,7 @@ import {
   generatedFromRow,
   type TerminalRow,
   terminalFromRow,
+  USE_COLUMNS,
   type UseRecordRow,
   useRecordFromRow,
 } from './rows.js';
@@ -45,11 +47,6 @@ const MERGED_ON_RESTORE: ReadonlySet<string> = new Set([
   'generated_codes',
   'request_digests',
 ]);
-
-const CARD_COLUMNS =
-  'ehc_id, main_index_id, register_no, app_id, id_type, id_no, name, gender, birthday, cellphone, details, status, registered_ms, closed_ms, revoke_no';
-const USE_COLUMNS =
-  'seq, record_id, ehc_id, code_kind, med_step_code, terminal_code, channel_code, use_time, org_code, app_id, received_ms';
 
 /**
  * `CentralStore` on SQLite (better-sqlite3, WAL). Every statement is prepared once here; the
