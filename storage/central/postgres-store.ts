@@ -16,6 +16,7 @@ import type {
   UseRecord,
   UseRecordQuery,
 } from './contract.js';
+import { TurnBatcher } from './pg-batch.js';
 import { CENTRAL_PG_MIGRATIONS } from './postgres-schema.js';
 import {
   CARD_COLUMNS,
@@ -58,6 +59,22 @@ const SQL = {
            terminal_code = excluded.terminal_code, claim_id = excluded.claim_id
        WHERE used_codes.uses < $7
      RETURNING uses`,
+  ),
+  claimBatch: st(
+    'claim_batch',
+    `INSERT INTO used_codes (generated_ms, ehc_id, validity, used_ms, terminal_code, uses, claim_id)
+     SELECT g, e, v, u, t, 1, c FROM unnest($1::bigint[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[]) AS x(g, e, v, u, t, c)
+     ON CONFLICT (generated_ms, ehc_id, validity) DO UPDATE
+       SET uses = used_codes.uses + 1, used_ms = excluded.used_ms,
+           terminal_code = excluded.terminal_code, claim_id = excluded.claim_id
+       WHERE used_codes.uses < $7
+     RETURNING claim_id, uses`,
+  ),
+  rememberBatch: st(
+    'remember_batch',
+    `INSERT INTO request_digests (digest, timestamp_ms)
+     SELECT d, t FROM unnest($1::text[], $2::bigint[]) AS x(d, t)
+     ON CONFLICT DO NOTHING RETURNING digest`,
   ),
   claimLookup: st(
     'claim_lookup',
@@ -162,7 +179,49 @@ export class PostgresCentralStore implements CentralStore {
   readonly kind = 'postgres' as const;
   private readonly terminalCache = new Map<string, { t: TerminalRecord; at: number }>();
 
+  /**
+   * Claims and request digests of one event-loop turn go as one statement each (group commit,
+   * pg-batch.ts); a claim's row is keyed by (generation time, EHC-ID, validity), one per batch.
+   * Batches of one maxUses only (the WHERE is per statement): claims carry the service's one
+   * setting, and a different one goes in its own batch by key.
+   */
+  private readonly claims = new TurnBatcher<CodeClaim, number | undefined>(
+    (c) => `${c.maxUses}|${c.generatedMs}|${c.ehcId}|${c.validity}`,
+    (batch) => this.claimBatch(batch),
+  );
+  private readonly digests = new TurnBatcher<{ digest: string; timestampMs: number }, boolean>(
+    (d) => d.digest,
+    async (batch) => {
+      const r = await this.cluster.query<{ digest: string }>(SQL.rememberBatch, [
+        batch.map((d) => d.digest),
+        batch.map((d) => d.timestampMs),
+      ]);
+      const fresh = new Set(r.rows.map((row) => row.digest));
+      return batch.map((d) => fresh.has(d.digest));
+    },
+  );
+
   private constructor(readonly cluster: PostgresCluster) {}
+
+  /** One statement for a batch of claims (distinct keys); per claim its `uses`, or undefined (refused). */
+  private async claimBatch(batch: readonly CodeClaim[]): Promise<(number | undefined)[]> {
+    // Batches mix maxUses only if the service's setting changed between calls: split by it.
+    const max = batch[0]!.maxUses;
+    if (batch.some((c) => c.maxUses !== max)) {
+      return Promise.all(batch.map(async (c) => (await this.claimBatch([c]))[0]));
+    }
+    const r = await this.cluster.query<{ claim_id: string; uses: number }>(SQL.claimBatch, [
+      batch.map((c) => c.generatedMs),
+      batch.map((c) => c.ehcId),
+      batch.map((c) => c.validity),
+      batch.map((c) => c.usedMs),
+      batch.map((c) => c.terminalCode),
+      batch.map((c) => c.claimId),
+      max,
+    ]);
+    const uses = new Map(r.rows.map((row) => [row.claim_id, row.uses]));
+    return batch.map((c) => uses.get(c.claimId));
+  }
 
   /** Connects (finding the primary), runs the migrations, and returns the store. */
   static async open(opts: PostgresOptions): Promise<PostgresCentralStore> {
@@ -271,7 +330,7 @@ export class PostgresCentralStore implements CentralStore {
         ? { accepted: false, usesLeft: 0 }
         : { accepted: true, usesLeft: Math.max(0, c.maxUses - uses) };
     try {
-      return answer((await this.cluster.query<{ uses: number }>(SQL.claim, values)).rows[0]?.uses);
+      return answer(await this.claims.submit(c));
     } catch (e) {
       if (!lost(e)) throw e;
     }
@@ -347,9 +406,7 @@ export class PostgresCentralStore implements CentralStore {
 
   async rememberRequest(digest: string, timestampMs: number): Promise<boolean> {
     try {
-      return (
-        (await this.cluster.query(SQL.rememberRequest, [digest.toLowerCase(), timestampMs])).rowCount === 1
-      );
+      return await this.digests.submit({ digest: digest.toLowerCase(), timestampMs });
     } catch (e) {
       throw unavailable(e);
     }
