@@ -21,24 +21,28 @@ header h1{font-size:15px;margin:0;font-weight:600}
 button{background:#2c3a4d;color:#dfe6ee;border:1px solid #3a4758;border-radius:4px;padding:4px 10px}
 #error{margin:40px auto;max-width:600px;padding:16px;border:1px solid #8a2323;background:#2a1414;border-radius:6px}
 #prompt{margin:40px auto;max-width:600px;padding:16px;border:1px solid #2a3544;border-radius:6px;color:#9fb0c3}
-main{display:grid;grid-template-columns:580px 1fr;gap:8px;padding:8px;height:calc(100% - 40px)}
+main{display:grid;grid-template-columns:560px minmax(0,1fr);gap:8px;padding:8px;height:calc(100% - 40px)}
 .col{display:flex;flex-direction:column;gap:8px;min-height:0}
 section{background:#161d27;border:1px solid #2a3544;border-radius:6px;padding:6px 8px;min-height:0}
 section h2{font-size:12px;margin:0 0 4px;color:#8fa3b8;text-transform:uppercase;letter-spacing:.05em;font-weight:600}
 table{width:100%;border-collapse:collapse}
-td,th{text-align:left;padding:2px 4px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:150px}
+td,th{text-align:left;padding:2px 4px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:130px}
+td:last-child{max-width:none}
 th{color:#8fa3b8;font-weight:500;font-size:11px}
 #devices{flex:0 0 auto;max-height:170px;overflow:auto}
 #status dl{display:grid;grid-template-columns:110px 1fr 110px 1fr;gap:2px 8px;margin:0}
 #status dt{color:#8fa3b8}#status dd{margin:0;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 #latency{flex:1 1 auto}
-#hists{display:flex;gap:4px}
-#hists figure{margin:0;flex:1}
-#hists figcaption{font-size:11px;color:#8fa3b8;white-space:nowrap;overflow:hidden}
-#hists canvas{width:100%;height:120px;display:block;background:#0f141b;border-radius:3px}
+#hists{display:grid;grid-template-columns:repeat(5,minmax(0,1fr));gap:4px}
+#hists figure{margin:0;min-width:0}
+#hists figcaption{font-size:11px;color:#8fa3b8;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;height:44px}
+#hists figcaption b{display:block;color:#dfe6ee;font-weight:500}
+#hists canvas{width:100%;height:190px;display:block;background:#0f141b;border-radius:3px}
 #feed{flex:1 1 auto;overflow:hidden;display:flex;flex-direction:column}
 #feed ol{list-style:none;margin:0;padding:0;overflow:auto;flex:1}
-#feed li{display:grid;grid-template-columns:62px 74px 92px 1fr 52px;gap:4px;padding:3px 2px;border-bottom:1px solid #222c38;white-space:nowrap}
+#feed li{display:grid;grid-template-columns:62px minmax(0,1fr) 96px 64px;gap:0 6px;padding:3px 2px;border-bottom:1px solid #222c38;white-space:nowrap}
+#feed li .more{grid-column:2/5;color:#8fa3b8}
+#feed li .ms{text-align:right}
 #feed li span{overflow:hidden;text-overflow:ellipsis}
 .VALID{color:#5fd38a}.INVALID{color:#f0a040}.UNAVAILABLE{color:#f06060}
 .up{color:#5fd38a}.down{color:#f06060}.muted{color:#8fa3b8}
@@ -69,7 +73,8 @@ const SCRIPT = `
     var d = new Date(iso);
     return isNaN(d.getTime()) ? '—' : d.toLocaleTimeString([], { hour12: false });
   }
-  function ms(x) { return typeof x === 'number' ? (x < 10 ? x.toFixed(2) : x.toFixed(0)) + ' ms' : '—'; }
+  function num(x) { return typeof x === 'number' ? (x < 10 ? x.toFixed(2) : x.toFixed(0)) : '—'; }
+  function ms(x) { return typeof x === 'number' ? num(x) + ' ms' : '—'; }
   function setConn(text, cls) { var c = $('conn'); c.textContent = text; c.className = cls || ''; }
 
   function showData(on) {
@@ -123,12 +128,13 @@ const SCRIPT = `
       tr.dataset.device = d.id;
       var info = d.info || {};
       tr.append(el('td', d.id), el('td', info.vendor ? info.vendor + ' ' + (info.model || '') : d.driver),
-        el('td', info.serial ? info.serial + (info.firmware ? ' · fw ' + info.firmware : '') : d.path), el('td', d.state));
+        el('td', info.serial || d.path), el('td', d.state));
+      if (info.firmware) tr.children[2].title = 'firmware ' + info.firmware;
       var last = d.lastScan;
       var td = el('td');
       if (last) {
         td.append(el('span', time(last.at) + ' '), el('span', last.verdict + (last.reason ? ' ' + last.reason : ''), last.verdict));
-        if (last.ehcIdMasked) td.append(el('span', ' ' + last.ehcIdMasked, 'muted'));
+        if (last.ehcIdMasked) td.append(el('div', last.ehcIdMasked, 'muted'));
       } else td.append(el('span', 'no scan yet', 'muted'));
       tr.append(td);
       rows.append(tr);
@@ -175,7 +181,9 @@ const SCRIPT = `
     ctx.clearRect(0, 0, w, h);
     var sorted = values.slice().sort(function (a, b) { return a - b; });
     var cap = $('c-' + stage);
-    cap.textContent = stage + ' · n=' + values.length + (values.length ? ' · p50 ' + ms(quantile(sorted, 0.5)) + ' · p99 ' + ms(quantile(sorted, 0.99)) : '');
+    cap.replaceChildren(el('b', stage + ' · n=' + values.length),
+      el('span', values.length ? 'p50 ' + num(quantile(sorted, 0.5)) : ''), el('br'),
+      el('span', values.length ? 'p99 ' + num(quantile(sorted, 0.99)) : ''));
     if (values.length === 0) { ctx.fillStyle = '#5a6b7f'; ctx.font = '11px sans-serif'; ctx.fillText('no samples', 6, h / 2); return; }
     var bins = new Array(EDGES.length + 1).fill(0);
     values.forEach(function (v) {
@@ -218,7 +226,8 @@ const SCRIPT = `
     li.dataset.id = e.id;
     var v = e.verdict || {};
     li.append(el('span', time(e.at)), el('span', e.deviceId), el('span', v.verdict, v.verdict),
-      el('span', (v.reason ? v.reason + ' ' : '') + (e.ehcIdMasked || '')), el('span', ms(e.stagesMs && e.stagesMs.total)));
+      el('span', ms(e.stagesMs && e.stagesMs.total), 'ms'), el('span', ''),
+      el('span', [v.reason, e.ehcIdMasked].filter(Boolean).join(' · ') || ' ', 'more'));
     return li;
   }
   function addVerdict(e, atEnd) {
@@ -277,9 +286,15 @@ const SCRIPT = `
   });
   window.addEventListener('resize', refreshSoon);
 
-  var m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  var fromHash = m ? decodeURIComponent(m[1]) : null;
-  if (fromHash) history.replaceState(null, '', location.pathname);
+  function tokenFromHash() {
+    var m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+    if (!m) return null;
+    history.replaceState(null, '', location.pathname);
+    try { return decodeURIComponent(m[1]); } catch (e) { return null; }
+  }
+  window.addEventListener('hashchange', function () { var t = tokenFromHash(); if (t) start(t); });
+
+  var fromHash = tokenFromHash();
   var saved = null;
   try { saved = sessionStorage.getItem('ehc-console-token'); } catch (e) {}
   showData(false);
