@@ -40,6 +40,7 @@ th{color:#8fa3b8;font-weight:500;font-size:11px}
 #hists canvas{width:100%;height:190px;display:block;background:#0f141b;border-radius:3px}
 #feed{flex:1 1 auto;overflow:hidden;display:flex;flex-direction:column}
 #feed ol{list-style:none;margin:0;padding:0;overflow:auto;flex:1}
+#feed ol:empty::before{content:'no verdict yet';color:#8fa3b8}
 #feed li{display:grid;grid-template-columns:62px minmax(0,1fr) 96px 64px;gap:0 6px;padding:3px 2px;border-bottom:1px solid #222c38;white-space:nowrap}
 #feed li .more{grid-column:2/5;color:#8fa3b8}
 #feed li .ms{text-align:right}
