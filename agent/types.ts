@@ -142,6 +142,53 @@ export interface HealthReport {
   readonly checks: Readonly<Record<string, { readonly ok: boolean; readonly detail?: string }>>;
 }
 
+/** A device as the live console shows it: its summary and the verdict of its latest scan. */
+export interface ConsoleDevice extends DeviceSummary {
+  readonly lastScan?: {
+    readonly at: string;
+    readonly verdict: Verdict['verdict'];
+    readonly reason?: string;
+    readonly ehcIdMasked?: string;
+  };
+}
+
+/**
+ * What the live console (`GET /console/state`) shows besides the verdict feed: read-only
+ * aggregates. Times are ISO 8601; personal data is masked like every API answer.
+ */
+export interface ConsoleSnapshot {
+  readonly at: string;
+  readonly devices: readonly ConsoleDevice[];
+  /** The latest samples of each stage in ms, oldest first, at most `window` per stage. */
+  readonly stages: Readonly<Record<Stage, readonly number[]>>;
+  readonly window: number;
+  readonly outbox: {
+    readonly pending: number;
+    readonly parked: number;
+    readonly delivered: number;
+    readonly lastDeliveryAt?: string;
+  };
+  readonly cipherMachine?: {
+    readonly available: boolean;
+    readonly active: string;
+    readonly endpoints: readonly { readonly endpoint: string; readonly up: boolean }[];
+  };
+  readonly central?: {
+    /** Undefined before the agent called it. */
+    readonly available?: boolean;
+    readonly active: string;
+    readonly lastAnswerAt?: string;
+    readonly lastUnavailableAt?: string;
+    readonly lastUnavailableReason?: string;
+  };
+  /** The last `ehc certify` result this agent knows of; none today (`null`). */
+  readonly certify: {
+    readonly at: string;
+    readonly result: 'PASSED' | 'FAILED' | 'INCOMPLETE';
+    readonly detail?: string;
+  } | null;
+}
+
 /**
  * What the local API needs from the running agent. The API layer only talks to this interface,
  * so it is tested with a fake and the agent core is tested without HTTP.
@@ -158,4 +205,6 @@ export interface AgentRuntime {
   beep(deviceId: string, kind: 'good' | 'bad'): Promise<void>;
   /** The effective configuration with secrets removed. */
   publicConfig(): Readonly<Record<string, unknown>>;
+  /** The live console's aggregates (devices with their last scan, recent stage latencies, peers, outbox). */
+  consoleSnapshot(): ConsoleSnapshot;
 }

@@ -1,4 +1,4 @@
-import type { MaskedHolder, Stage, VerdictEvent } from '../types.js';
+import type { ConsoleDevice, ConsoleSnapshot, MaskedHolder, Stage, VerdictEvent } from '../types.js';
 
 /**
  * Last line of defence before data leaves the agent: the runtime already masks, and these
@@ -71,5 +71,91 @@ export function publicEvent(event: VerdictEvent): VerdictEvent {
     ...(event.ehcIdMasked === undefined ? {} : { ehcIdMasked: maskEhcId(event.ehcIdMasked) }),
     verdict,
     stagesMs,
+  };
+}
+
+const finite = (xs: readonly number[]): number[] =>
+  xs.filter((x) => typeof x === 'number' && Number.isFinite(x));
+
+function publicDevice(d: ConsoleDevice): ConsoleDevice {
+  const l = d.lastScan;
+  return {
+    id: d.id,
+    driver: d.driver,
+    path: d.path,
+    connected: d.connected,
+    state: d.state,
+    ...(d.info === undefined
+      ? {}
+      : {
+          info: {
+            vendor: d.info.vendor,
+            model: d.info.model,
+            firmware: d.info.firmware,
+            serial: d.info.serial,
+            ...(d.info.certifiedModelId === undefined ? {} : { certifiedModelId: d.info.certifiedModelId }),
+          },
+        }),
+    ...(l === undefined
+      ? {}
+      : {
+          lastScan: {
+            at: l.at,
+            verdict: l.verdict,
+            ...(l.reason === undefined ? {} : { reason: scrubText(l.reason) }),
+            ...(l.ehcIdMasked === undefined ? {} : { ehcIdMasked: maskEhcId(l.ehcIdMasked) }),
+          },
+        }),
+  };
+}
+
+/** The console snapshot as the API sends it: whitelisted fields, EHC-IDs masked again. */
+export function publicSnapshot(s: ConsoleSnapshot): ConsoleSnapshot {
+  const stages = {} as Record<Stage, number[]>;
+  for (const st of STAGES) stages[st] = finite(s.stages[st] ?? []);
+  const cm = s.cipherMachine;
+  const c = s.central;
+  const o = s.outbox;
+  return {
+    at: s.at,
+    devices: s.devices.map(publicDevice),
+    stages,
+    window: s.window,
+    outbox: {
+      pending: o.pending,
+      parked: o.parked,
+      delivered: o.delivered,
+      ...(o.lastDeliveryAt === undefined ? {} : { lastDeliveryAt: o.lastDeliveryAt }),
+    },
+    ...(cm === undefined
+      ? {}
+      : {
+          cipherMachine: {
+            available: cm.available,
+            active: cm.active,
+            endpoints: cm.endpoints.map((e) => ({ endpoint: e.endpoint, up: e.up })),
+          },
+        }),
+    ...(c === undefined
+      ? {}
+      : {
+          central: {
+            active: c.active,
+            ...(c.available === undefined ? {} : { available: c.available }),
+            ...(c.lastAnswerAt === undefined ? {} : { lastAnswerAt: c.lastAnswerAt }),
+            ...(c.lastUnavailableAt === undefined ? {} : { lastUnavailableAt: c.lastUnavailableAt }),
+            ...(c.lastUnavailableReason === undefined
+              ? {}
+              : { lastUnavailableReason: scrubText(c.lastUnavailableReason) }),
+          },
+        }),
+    certify:
+      s.certify === null
+        ? null
+        : {
+            at: s.certify.at,
+            result: s.certify.result,
+            ...(s.certify.detail === undefined ? {} : { detail: scrubText(s.certify.detail) }),
+          },
   };
 }

@@ -10,6 +10,7 @@ import type { RouteDeps } from './route-deps.js';
 import { registerAdminLogRoutes } from './routes-admin-log.js';
 import { registerAdminManageRoutes } from './routes-admin-manage.js';
 import { registerAdminSessionRoutes } from './routes-admin-session.js';
+import { registerConsoleRoutes } from './routes-console.js';
 import { registerEventRoutes } from './routes-events.js';
 import { registerKioskRoutes } from './routes-kiosk.js';
 import type { ApiServer, ApiServerOptions, KioskToken } from './types.js';
@@ -78,6 +79,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   void app.register(async () => {
     registerKioskRoutes(deps);
     registerEventRoutes(deps);
+    registerConsoleRoutes(deps);
     registerAdminSessionRoutes(deps);
     registerAdminManageRoutes(deps);
     registerAdminLogRoutes(deps);

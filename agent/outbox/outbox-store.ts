@@ -37,6 +37,7 @@ export class OutboxStore {
   private readonly parkStmt;
   private readonly countStmt;
   private readonly nextDueStmt;
+  private readonly lastDeliveredStmt;
 
   constructor(private readonly db: Db) {
     migrateSqlite(db, 'outbox', MIGRATIONS);
@@ -57,6 +58,7 @@ export class OutboxStore {
     );
     this.countStmt = db.prepare('SELECT state, COUNT(*) AS n FROM outbox GROUP BY state');
     this.nextDueStmt = db.prepare("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'pending'").pluck();
+    this.lastDeliveredStmt = db.prepare("SELECT MAX(done_at) FROM outbox WHERE state = 'delivered'").pluck();
   }
 
   /** Durable once this returns. Enqueueing the same record id twice keeps the first. */
@@ -93,6 +95,12 @@ export class OutboxStore {
     this.db.transaction(() => {
       for (const id of ids) this.parkStmt.run(nowMs, error, id);
     })();
+  }
+
+  /** When a record was last delivered (ms), among the delivered rows not yet pruned. */
+  lastDeliveredAt(): number | undefined {
+    const v = this.lastDeliveredStmt.get() as number | null | undefined;
+    return v ?? undefined;
   }
 
   counts(): OutboxCounts {

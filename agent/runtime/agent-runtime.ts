@@ -1,10 +1,17 @@
 import type { CentralClient } from '../../clients/central/client.js';
 import type { CipherMachine } from '../../clients/hsm/types.js';
 import { EhcError } from '../../protocol/errors.js';
-import type { AgentMetrics } from '../metrics/agent-metrics.js';
+import { type AgentMetrics, RECENT_STAGE_SAMPLES } from '../metrics/agent-metrics.js';
 import type { OutboxStore } from '../outbox/outbox-store.js';
 import type { ScanPipeline } from '../pipeline/pipeline.js';
-import type { AgentRuntime, DeviceSummary, HealthReport, VerdictEvent } from '../types.js';
+import type {
+  AgentRuntime,
+  ConsoleDevice,
+  ConsoleSnapshot,
+  DeviceSummary,
+  HealthReport,
+  VerdictEvent,
+} from '../types.js';
 import type { ScannerSet } from './scanners.js';
 
 export interface RuntimeParts {
@@ -19,7 +26,12 @@ export interface RuntimeParts {
 
 /** What the local API reads from the running agent (agent/types.ts `AgentRuntime`). */
 export class AgentRuntimeImpl implements AgentRuntime {
-  constructor(private readonly parts: RuntimeParts) {}
+  /** Each device's latest verdict event (for the console's "last scan"). */
+  private readonly lastScan = new Map<string, VerdictEvent>();
+
+  constructor(private readonly parts: RuntimeParts) {
+    parts.pipeline.onVerdict((e) => this.lastScan.set(e.deviceId, e));
+  }
 
   async health(): Promise<HealthReport> {
     const { hsm, scanners, outbox } = this.parts;
@@ -69,6 +81,59 @@ export class AgentRuntimeImpl implements AgentRuntime {
 
   publicConfig(): Readonly<Record<string, unknown>> {
     return this.parts.publicConfig();
+  }
+
+  consoleSnapshot(): ConsoleSnapshot {
+    const { hsm, central, outbox, metrics, scanners } = this.parts;
+    const devices = scanners.summaries().map((d): ConsoleDevice => {
+      const e = this.lastScan.get(d.id);
+      if (!e) return d;
+      const v = e.verdict;
+      return {
+        ...d,
+        lastScan: {
+          at: e.at,
+          verdict: v.verdict,
+          ...(v.verdict === 'VALID' ? {} : { reason: v.reason }),
+          ...(e.ehcIdMasked === undefined ? {} : { ehcIdMasked: e.ehcIdMasked }),
+        },
+      };
+    });
+    const counts = outbox.counts();
+    const delivered = outbox.lastDeliveredAt();
+    const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
+    const h = hsm?.status();
+    const c = central?.health();
+    return {
+      at: new Date().toISOString(),
+      devices,
+      stages: metrics.recentStages(),
+      window: RECENT_STAGE_SAMPLES,
+      outbox: { ...counts, ...(delivered === undefined ? {} : { lastDeliveryAt: iso(delivered)! }) },
+      ...(h
+        ? {
+            cipherMachine: {
+              available: h.available,
+              active: h.active,
+              endpoints: h.endpoints.map((x) => ({ endpoint: x.endpoint, up: x.up })),
+            },
+          }
+        : {}),
+      ...(c
+        ? {
+            central: {
+              active: c.activeUrl,
+              ...(c.available === undefined ? {} : { available: c.available }),
+              ...(c.lastAnswerAt === undefined ? {} : { lastAnswerAt: iso(c.lastAnswerAt)! }),
+              ...(c.lastUnavailableAt === undefined ? {} : { lastUnavailableAt: iso(c.lastUnavailableAt)! }),
+              ...(c.lastUnavailableReason === undefined
+                ? {}
+                : { lastUnavailableReason: c.lastUnavailableReason }),
+            },
+          }
+        : {}),
+      certify: null,
+    };
   }
 
   private session(deviceId: string) {

@@ -210,6 +210,17 @@ describe('CentralClient against a local service', () => {
     expect(requests).toEqual(expect.arrayContaining(methods));
   });
 
+  it('health(): nothing known before a call; then whether the latest call was answered, and why not', async () => {
+    const ok = client('/ok');
+    expect(ok.health()).toEqual({ activeUrl: `${base}/ok`, available: undefined });
+    await ok.query(SAMPLE_BIZ[CENTRAL_METHODS.query].request);
+    expect(ok.health()).toMatchObject({ available: true, lastAnswerAt: expect.any(Number) });
+    const bad = client('/garbage');
+    await bad.query(SAMPLE_BIZ[CENTRAL_METHODS.query].request);
+    expect(bad.health()).toMatchObject({ available: false, lastUnavailableReason: 'malformed-reply' });
+    expect(bad.health().lastAnswerAt).toBeUndefined();
+  });
+
   it('a verified code "00" is a definite failure with its err_code', async () => {
     const r = await client('/ok').verify({
       ...SAMPLE_BIZ[CENTRAL_METHODS.verify].request,

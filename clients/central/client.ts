@@ -15,7 +15,13 @@ import { EndpointSet } from './endpoints.js';
 import { CentralClientError } from './errors.js';
 import { type PostOutcome, postJson } from './http.js';
 import { IDEMPOTENT_METHODS, mayRetryElsewhere } from './retry.js';
-import type { CallOptions, CentralClientOptions, CentralResult, UnavailableReason } from './types.js';
+import type {
+  CallOptions,
+  CentralClientOptions,
+  CentralHealth,
+  CentralResult,
+  UnavailableReason,
+} from './types.js';
 
 export const DEFAULT_TIMEOUT_MS = 1000;
 export const DEFAULT_MAX_REPLY_BYTES = 1 << 20;
@@ -40,6 +46,8 @@ export class CentralClient {
   readonly #dialect: CentralDialect;
   readonly #clock: () => number;
   readonly #fetch: typeof fetch;
+  #lastAnswerAt: number | undefined;
+  #lastUnavailable: { readonly at: number; readonly reason: UnavailableReason } | undefined;
 
   constructor(opts: CentralClientOptions) {
     const urls = [
@@ -75,6 +83,22 @@ export class CentralClient {
   /** The URL calls go to now (the primary, or the standby that last answered). */
   get activeUrl(): string {
     return this.#endpoints.activeUrl;
+  }
+
+  /**
+   * What the calls so far say about the service: the active URL, when a call was last answered
+   * (success or a stated failure) and when one last ended unavailable, and why. `available` is
+   * undefined before any call ended; otherwise whether the latest outcome was an answer.
+   */
+  health(): CentralHealth {
+    const a = this.#lastAnswerAt;
+    const u = this.#lastUnavailable;
+    return {
+      activeUrl: this.activeUrl,
+      available: a === undefined && u === undefined ? undefined : u === undefined || (a ?? -1) > u.at,
+      ...(a === undefined ? {} : { lastAnswerAt: a }),
+      ...(u === undefined ? {} : { lastUnavailableAt: u.at, lastUnavailableReason: u.reason }),
+    };
   }
 
   /**
@@ -127,7 +151,12 @@ export class CentralClient {
       at = plan.retry;
       ({ posted, result } = await attempt(at));
     }
-    if (result.status !== 'unavailable') this.#endpoints.answered(at);
+    if (result.status !== 'unavailable') {
+      this.#endpoints.answered(at);
+      this.#lastAnswerAt = this.#clock();
+    } else {
+      this.#lastUnavailable = { at: this.#clock(), reason: result.reason };
+    }
     return result;
   }
 

@@ -77,3 +77,13 @@ export interface CallOptions {
   /** Cancels the call; it then resolves as `unavailable` / `aborted`. */
   readonly signal?: AbortSignal;
 }
+
+/** `CentralClient.health()`: what the calls so far say about the service (times in the client's clock, ms). */
+export interface CentralHealth {
+  readonly activeUrl: string;
+  /** Undefined before any call ended; else whether the latest outcome was an answer (not unavailable). */
+  readonly available: boolean | undefined;
+  readonly lastAnswerAt?: number;
+  readonly lastUnavailableAt?: number;
+  readonly lastUnavailableReason?: UnavailableReason;
+}

@@ -15,6 +15,8 @@ const ROUTES = [
   '/metrics',
   '/scans',
   '/events',
+  '/console',
+  '/console/state',
   '/devices',
   '/devices/kiosk-1/beep',
   '/devices/%00/trigger',

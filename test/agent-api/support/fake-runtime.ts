@@ -1,4 +1,10 @@
-import type { AgentRuntime, DeviceSummary, HealthReport, VerdictEvent } from '../../../agent/types.js';
+import type {
+  AgentRuntime,
+  ConsoleSnapshot,
+  DeviceSummary,
+  HealthReport,
+  VerdictEvent,
+} from '../../../agent/types.js';
 import { EhcError } from '../../../protocol/errors.js';
 
 /** A scriptable AgentRuntime: state is public, calls are recorded, failures can be armed. */
@@ -72,6 +78,36 @@ export class FakeRuntime implements AgentRuntime {
 
   publicConfig(): Readonly<Record<string, unknown>> {
     return this.config;
+  }
+
+  /** Each device with its latest scan as given (unmasked if the scan was), fixed peers and stages. */
+  consoleSnapshot(): ConsoleSnapshot {
+    return {
+      at: new Date(Date.UTC(2025, 0, 1, 9)).toISOString(),
+      devices: this.deviceList.map((d) => {
+        const e = this.scans.filter((x) => x.deviceId === d.id).at(-1);
+        if (!e) return d;
+        return {
+          ...d,
+          lastScan: {
+            at: e.at,
+            verdict: e.verdict.verdict,
+            ...(e.verdict.verdict === 'VALID' ? {} : { reason: e.verdict.reason }),
+            ...(e.ehcIdMasked === undefined ? {} : { ehcIdMasked: e.ehcIdMasked }),
+          },
+        };
+      }),
+      stages: { transport: [0.1], parse: [0.01], verify: [1.5, 2.5], feedback: [3], total: [2, 3] },
+      window: 200,
+      outbox: { pending: 1, parked: 0, delivered: 4, lastDeliveryAt: '2025-01-01T08:59:00.000Z' },
+      cipherMachine: {
+        available: true,
+        active: '127.0.0.1:1818',
+        endpoints: [{ endpoint: '127.0.0.1:1818', up: true }],
+      },
+      central: { available: true, active: 'http://127.0.0.1:8443/ehc' },
+      certify: null,
+    };
   }
 }
 
