@@ -17,6 +17,17 @@ interface Flags {
   appSecret?: string;
   terminal?: string;
   db: 'file' | 'memory';
+  rate?: string;
+  sweep?: boolean;
+  sweepOp: 'register' | 'generate' | 'verify';
+  sweepStart: string;
+  sweepFactor: string;
+  sweepStep: string;
+  sweepMax: string;
+  stepDuration: string;
+  openConnections: string;
+  maxInFlight: string;
+  lateAfter: string;
   servePeer?: boolean;
   peerLifetime?: string;
   peerDb?: 'file' | 'memory';
@@ -66,6 +77,28 @@ export function registerBenchLoad({ bench }: CliGroups): void {
     .addOption(
       new Option('--db <kind>', 'storage of the started service').choices(['file', 'memory']).default('file'),
     )
+    .option(
+      '--rate <r>',
+      'also measure every operation open-loop: requests at this fixed arrival rate (req/s), latency from the scheduled send time',
+    )
+    .option('--sweep', 'then raise the open-loop rate step by step and report the knee (p99 ≤ 10 ms, 100 %)')
+    .addOption(
+      new Option('--sweep-op <op>', 'the operation swept')
+        .choices(['register', 'generate', 'verify'])
+        .default('verify'),
+    )
+    .option('--sweep-start <r>', 'first step of the sweep, req/s', '1000')
+    .option('--sweep-factor <f>', 'each next step: rate × f …', '1.25')
+    .option('--sweep-step <r>', '… + r req/s', '0')
+    .option('--sweep-max <r>', 'highest step, req/s', '40000')
+    .option('--step-duration <s>', 'seconds per sweep step', '3')
+    .option('--open-connections <n>', 'open loop: keep-alive connections in the pool', '128')
+    .option(
+      '--max-in-flight <n>',
+      'open loop: requests in flight at most (beyond it: dropped, a failure)',
+      '1024',
+    )
+    .option('--late-after <ms>', 'open loop: a send this much after its schedule is not on time', '2')
     // The service runs in a child process started as `ehc bench load --serve-peer`.
     .addOption(new Option(PEER_FLAG, 'internal: run the service under test').hideHelp())
     .addOption(new Option('--peer-lifetime <s>', 'internal').hideHelp())
@@ -81,6 +114,31 @@ export function registerBenchLoad({ bench }: CliGroups): void {
       const durationS = num('--duration', o.duration, 1);
       const warmupS = num('--warmup', o.warmup, 0);
       const connections = Math.floor(num('--connections', o.connections, 1));
+      const pool = {
+        connections: Math.floor(num('--open-connections', o.openConnections, 1)),
+        maxInFlight: Math.floor(num('--max-in-flight', o.maxInFlight, 1)),
+        lateAfterMs: num('--late-after', o.lateAfter, 0),
+      };
+      const open = o.rate === undefined ? undefined : { rateRps: num('--rate', o.rate, 1), ...pool };
+      const sweep =
+        o.sweep === true
+          ? {
+              op: o.sweepOp,
+              startRps: Math.round(num('--sweep-start', o.sweepStart, 1)),
+              factor: num('--sweep-factor', o.sweepFactor, 1),
+              stepRps: num('--sweep-step', o.sweepStep, 0),
+              maxRps: Math.round(num('--sweep-max', o.sweepMax, 1)),
+              stepS: num('--step-duration', o.stepDuration, 0.1),
+              connections: pool.connections,
+              maxInFlight: pool.maxInFlight,
+              lateAfterMs: pool.lateAfterMs,
+            }
+          : undefined;
+      if (sweep !== undefined && sweep.factor <= 1 && sweep.stepRps < 1) {
+        process.stderr.write('ehc bench load: --sweep needs --sweep-factor > 1 or --sweep-step ≥ 1\n');
+        process.exitCode = EXIT.usage;
+        return;
+      }
       let peer: LoadPeer | undefined;
       if (o.target === undefined) {
         peer = await startPeer(o, durationS, warmupS);
@@ -102,6 +160,8 @@ export function registerBenchLoad({ bench }: CliGroups): void {
           durationS,
           warmupS,
           connections,
+          ...(open === undefined ? {} : { open }),
+          ...(sweep === undefined ? {} : { sweep }),
           onProgress: (line) => process.stderr.write(`${line}\n`),
         });
         if (o.json !== undefined) writeFileSync(o.json, `${JSON.stringify(result, null, 2)}\n`);
