@@ -87,7 +87,7 @@ export function registerBenchLoad({ bench }: CliGroups): void {
         .choices(['register', 'generate', 'verify'])
         .default('verify'),
     )
-    .option('--sweep-start <r>', 'first step of the sweep, req/s', '1000')
+    .option('--sweep-start <r>', 'first step of the sweep, req/s', '500')
     .option('--sweep-factor <f>', 'each next step: rate × f …', '1.25')
     .option('--sweep-step <r>', '… + r req/s', '0')
     .option('--sweep-max <r>', 'highest step, req/s', '40000')
