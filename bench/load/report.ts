@@ -114,6 +114,21 @@ export function formatOpenLoop(r: LoadBenchResult): string[] {
         );
       });
     }
+    const n = sw.noopAtStop;
+    if (n !== undefined) {
+      lines.push(
+        row(
+          'no-op',
+          'control at the stop',
+          int(n.offeredRps),
+          n.achievedRps,
+          n.successRate,
+          n,
+          String(n.notOnTime),
+        ),
+        `(the no-op endpoint at the rate that failed: ${n.p99Ms <= c.p99Ms && n.successRate >= c.successRate ? `it holds, so ${sw.op} set the limit` : `it misses the criteria too, so the client or the machine set the limit, not ${sw.op}`})`,
+      );
+    }
   }
   return lines;
 }

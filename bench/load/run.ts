@@ -105,6 +105,11 @@ export interface LoadBenchResult {
   readonly sweep?: SweepResult<Omit<OpenLoopStats, 'samplesMs'>> & {
     readonly op: OperationName;
     readonly settings: SweepSettings;
+    /**
+     * The no-op endpoint at the rate that failed twice, right after: if it misses the criteria
+     * too, the client or the machine (not the operation) set the limit.
+     */
+    readonly noopAtStop?: Omit<OpenLoopStats, 'samplesMs'>;
   };
   readonly settings: {
     readonly durationS: number;
@@ -316,7 +321,15 @@ export async function runLoadBench(o: LoadBenchOptions): Promise<LoadBenchResult
       );
       return s;
     });
-    sweep = { op: sw.op, settings, ...r };
+    const stop = r.stoppedBy === 'failed-twice' ? r.steps.at(-1) : undefined;
+    let noopAtStop: Omit<OpenLoopStats, 'samplesMs'> | undefined;
+    if (stop !== undefined) {
+      noopAtStop = await openPhase('noop', stop.rateRps, settings.stepS, pool);
+      say(
+        `sweep control: no-op at ${stop.rateRps}/s: p99 ${noopAtStop.p99Ms} ms, not on time ${noopAtStop.notOnTime} → ${meets(noopAtStop, c) ? 'ok (the operation set the limit)' : 'over too (the client or the machine set the limit)'}`,
+      );
+    }
+    sweep = { op: sw.op, settings, ...r, ...(noopAtStop === undefined ? {} : { noopAtStop }) };
   }
 
   return {

@@ -25,6 +25,7 @@ interface Flags {
   sweepStep: string;
   sweepMax: string;
   stepDuration: string;
+  kneeP99: string;
   openConnections: string;
   maxInFlight: string;
   lateAfter: string;
@@ -92,6 +93,7 @@ export function registerBenchLoad({ bench }: CliGroups): void {
     .option('--sweep-step <r>', '… + r req/s', '0')
     .option('--sweep-max <r>', 'highest step, req/s', '40000')
     .option('--step-duration <s>', 'seconds per sweep step', '3')
+    .option('--knee-p99 <ms>', 'a sweep step passes with p99 ≤ this (and 100 % success)', '10')
     .option('--open-connections <n>', 'open loop: keep-alive connections in the pool', '128')
     .option(
       '--max-in-flight <n>',
@@ -129,6 +131,7 @@ export function registerBenchLoad({ bench }: CliGroups): void {
               stepRps: num('--sweep-step', o.sweepStep, 0),
               maxRps: Math.round(num('--sweep-max', o.sweepMax, 1)),
               stepS: num('--step-duration', o.stepDuration, 0.1),
+              criteria: { p99Ms: num('--knee-p99', o.kneeP99, 0), successRate: 1 },
               connections: pool.connections,
               maxInFlight: pool.maxInFlight,
               lateAfterMs: pool.lateAfterMs,
