@@ -233,8 +233,9 @@ export async function runLoadBench(o: LoadBenchOptions): Promise<LoadBenchResult
     say(
       `${op} open loop: no-op at ${rate}/s for ${o.durationS} s, then ${op} at ${rate}/s for ${o.durationS} s`,
     );
-    const b = await openPhase('noop', rate, o.durationS, o.open);
-    const s = await openPhase(op, rate, o.durationS, o.open);
+    const { rateRps: _, ...pool } = o.open;
+    const b = await openPhase('noop', rate, o.durationS, pool);
+    const s = await openPhase(op, rate, o.durationS, pool);
     openRuns[op] = {
       ...s,
       baseline: {
