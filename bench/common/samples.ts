@@ -11,7 +11,7 @@ export interface Summary {
 const round = (v: number): number => Math.round(v * 1000) / 1000;
 
 /** Nearest-rank percentile (`q` in 0..1) of ascending samples; 0 for none. */
-function nearestRank(sorted: readonly number[], q: number): number {
+export function nearestRank(sorted: ArrayLike<number>, q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1]!;
 }

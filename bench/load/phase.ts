@@ -30,8 +30,10 @@ export interface PhaseStats {
   readonly tps: number;
   readonly successRate: number;
   readonly p50Ms: number;
+  readonly p90Ms: number;
   readonly p95Ms: number;
   readonly p99Ms: number;
+  readonly p999Ms: number;
   readonly maxMs: number;
   readonly meanMs: number;
 }
@@ -119,8 +121,10 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseStats> {
           successRate: requests === 0 ? 0 : round(successes / requests, 6),
           // HDR bucket values can lie above the recorded maximum; a percentile never does.
           p50Ms: Math.min(hist.getValueAtPercentile(50), hist.maxValue) / 1000,
+          p90Ms: Math.min(hist.getValueAtPercentile(90), hist.maxValue) / 1000,
           p95Ms: Math.min(hist.getValueAtPercentile(95), hist.maxValue) / 1000,
           p99Ms: Math.min(hist.getValueAtPercentile(99), hist.maxValue) / 1000,
+          p999Ms: Math.min(hist.getValueAtPercentile(99.9), hist.maxValue) / 1000,
           maxMs: hist.maxValue / 1000,
           meanMs: round(hist.mean / 1000),
         };

@@ -43,6 +43,8 @@ describe('load/central', () => {
       durationS: 0.3,
       warmupS: 0,
       connections: 4,
+      open: { rateRps: 200 },
+      sweep: { op: 'verify', startRps: 100, factor: 2, stepRps: 0, maxRps: 200, stepS: 0.2 },
     });
     for (const op of ['register', 'generate', 'verify'] as const) {
       const o = r.operations[op];
@@ -67,8 +69,31 @@ describe('load/central', () => {
     // Every counted success consumed a code of its own (requests sent after the phase ended are
     // not counted, so the service may have consumed a few more).
     expect((await service.store.counts()).usedCodes).toBeGreaterThanOrEqual(r.operations.verify.successes);
+    // The open loop at 200/s and the sweep: the same operations, every request a success or
+    // accounted for; the closed and open figures side by side in the report.
+    for (const op of ['register', 'generate', 'verify'] as const) {
+      const o = r.openLoop!.operations[op];
+      expect(o.scheduled, op).toBe(60);
+      expect(o.sent + o.dropped, op).toBe(60);
+      expect(o.failures, op).toEqual({});
+      expect(o.successRate, op).toBe(1);
+      expect(o.baseline.successRate, op).toBe(1);
+      expect(o.p50Ms).toBeLessThanOrEqual(o.p99Ms);
+      expect(o.p99Ms).toBeLessThanOrEqual(o.p999Ms);
+      expect(o.p999Ms).toBeLessThanOrEqual(o.maxMs);
+    }
+    const sweep = r.sweep!;
+    expect(sweep.op).toBe('verify');
+    // 100/s, then 200/s unless 100/s failed twice (p99 > 10 ms on a very busy machine).
+    expect([[100], [100, 200]]).toContainEqual(sweep.steps.map((s) => s.rateRps));
+    expect(sweep.kneeRps === null || sweep.kneeRps === 100 || sweep.kneeRps === 200).toBe(true);
+    for (const step of sweep.steps) for (const a of step.attempts) expect(a.failures).toEqual({});
     const text = formatLoadBench(r);
     expect(text).toMatch(/^register\s+\d+/m);
     expect(text).toMatch(/^verify\s+\d+/m);
+    expect(text).toMatch(/^verify\s+closed, 4 users/m);
+    expect(text).toMatch(/^\s+open, 200\/s/m);
+    expect(text).toMatch(/^sweep of verify/m);
+    expect(text).toMatch(/^summary: register p99 closed/m);
   });
 });

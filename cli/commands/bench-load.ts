@@ -20,6 +20,18 @@ interface Flags {
   db: string;
   instances?: string;
   dbPool?: string;
+  rate?: string;
+  sweep?: boolean;
+  sweepOp: 'register' | 'generate' | 'verify';
+  sweepStart: string;
+  sweepFactor: string;
+  sweepStep: string;
+  sweepMax: string;
+  stepDuration: string;
+  kneeP99: string;
+  openConnections: string;
+  maxInFlight: string;
+  lateAfter: string;
   servePeer?: boolean;
   peerLifetime?: string;
   peerDb?: string;
@@ -111,6 +123,29 @@ export function registerBenchLoad({ bench }: CliGroups): void {
     )
     .option('--instances <n>', 'central instances behind a round-robin relay (1 or 2; default: 1, no relay)')
     .option('--db-pool <n>', 'PostgreSQL: pool size per instance (default 20)')
+    .option(
+      '--rate <r>',
+      'also measure every operation open-loop: requests at this fixed arrival rate (req/s), latency from the scheduled send time',
+    )
+    .option('--sweep', 'then raise the open-loop rate step by step and report the knee (p99 ≤ 10 ms, 100 %)')
+    .addOption(
+      new Option('--sweep-op <op>', 'the operation swept')
+        .choices(['register', 'generate', 'verify'])
+        .default('verify'),
+    )
+    .option('--sweep-start <r>', 'first step of the sweep, req/s', '500')
+    .option('--sweep-factor <f>', 'each next step: rate × f …', '1.25')
+    .option('--sweep-step <r>', '… + r req/s', '0')
+    .option('--sweep-max <r>', 'highest step, req/s', '40000')
+    .option('--step-duration <s>', 'seconds per sweep step', '3')
+    .option('--knee-p99 <ms>', 'a sweep step passes with p99 ≤ this (and 100 % success)', '10')
+    .option('--open-connections <n>', 'open loop: keep-alive connections in the pool', '128')
+    .option(
+      '--max-in-flight <n>',
+      'open loop: requests in flight at most (beyond it: dropped, a failure)',
+      '1024',
+    )
+    .option('--late-after <ms>', 'open loop: a send this much after its schedule is not on time', '2')
     // The service runs in a child process started as `ehc bench load --serve-peer`.
     .addOption(new Option(PEER_FLAG, 'internal: run the service under test').hideHelp())
     .addOption(new Option('--peer-lifetime <s>', 'internal').hideHelp())
@@ -130,6 +165,32 @@ export function registerBenchLoad({ bench }: CliGroups): void {
       const durationS = num('--duration', o.duration, 1);
       const warmupS = num('--warmup', o.warmup, 0);
       const connections = Math.floor(num('--connections', o.connections, 1));
+      const pool = {
+        connections: Math.floor(num('--open-connections', o.openConnections, 1)),
+        maxInFlight: Math.floor(num('--max-in-flight', o.maxInFlight, 1)),
+        lateAfterMs: num('--late-after', o.lateAfter, 0),
+      };
+      const open = o.rate === undefined ? undefined : { rateRps: num('--rate', o.rate, 1), ...pool };
+      const sweep =
+        o.sweep === true
+          ? {
+              op: o.sweepOp,
+              startRps: Math.round(num('--sweep-start', o.sweepStart, 1)),
+              factor: num('--sweep-factor', o.sweepFactor, 1),
+              stepRps: num('--sweep-step', o.sweepStep, 0),
+              maxRps: Math.round(num('--sweep-max', o.sweepMax, 1)),
+              stepS: num('--step-duration', o.stepDuration, 0.1),
+              criteria: { p99Ms: num('--knee-p99', o.kneeP99, 0), successRate: 1 },
+              connections: pool.connections,
+              maxInFlight: pool.maxInFlight,
+              lateAfterMs: pool.lateAfterMs,
+            }
+          : undefined;
+      if (sweep !== undefined && sweep.factor <= 1 && sweep.stepRps < 1) {
+        process.stderr.write('ehc bench load: --sweep needs --sweep-factor > 1 or --sweep-step ≥ 1\n');
+        process.exitCode = EXIT.usage;
+        return;
+      }
       let peer: LoadPeer | undefined;
       if (o.target === undefined) {
         peer = await startPeer(o, durationS, warmupS);
@@ -151,6 +212,8 @@ export function registerBenchLoad({ bench }: CliGroups): void {
           durationS,
           warmupS,
           connections,
+          ...(open === undefined ? {} : { open }),
+          ...(sweep === undefined ? {} : { sweep }),
           onProgress: (line) => process.stderr.write(`${line}\n`),
         });
         // On PostgreSQL, the ceiling of the same run: the claim statement alone, both drivers.
