@@ -9,8 +9,8 @@ import { type Migration, pendingMigrations } from './migration.js';
  * `postgres://u@h1:5432,h2:5433/db?target_session_attrs=read-write` (libpq's) is parsed here: the
  * hosts are tried in order and the first that is not in recovery (`pg_is_in_recovery()` false)
  * becomes the primary, with one pool on it. When a statement fails because its connection died,
- * the pool is dropped and the next statement looks for the primary again (the promoted standby)
- * for up to `failoverWaitMs`; past that, statements fail with `STORE_UNAVAILABLE` at once until a
+ * the next statement first re-checks that host; if it is gone or now a standby, the pool is
+ * retired and the primary looked for again (the promoted standby) for up to `failoverWaitMs`; past that, statements fail with `STORE_UNAVAILABLE` at once until a
  * primary is back (fail closed; the service answers "unavailable", never "valid").
  */
 export interface PostgresOptions {
@@ -177,9 +177,10 @@ export class PostgresCluster {
   }
 
   /**
-   * Runs one statement on the primary. A connection failure drops the pool (the next statement
-   * finds the primary again) and throws `STORE_CONNECTION_LOST` (outcome unknown for a write);
-   * no primary within `failoverWaitMs` throws `STORE_UNAVAILABLE`.
+   * Runs one statement on the primary. A connection failure marks the host for a re-check (the
+   * next statement checks it is still a reachable primary, else looks for the new one) and
+   * throws `STORE_CONNECTION_LOST` (outcome unknown for a write); no primary within
+   * `failoverWaitMs` throws `STORE_UNAVAILABLE`.
    */
   async query<R extends pg.QueryResultRow>(
     st: Statement,

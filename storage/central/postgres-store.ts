@@ -44,6 +44,7 @@ const SQL = {
     `INSERT INTO cards (${CARD_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT DO NOTHING`,
   ),
   cardByEhcId: st('card_by_ehc', `SELECT ${CARD_COLUMNS} FROM cards WHERE ehc_id = $1`),
+  cardsByEhcId: st('cards_by_ehc', `SELECT ${CARD_COLUMNS} FROM cards WHERE ehc_id = ANY($1::text[])`),
   cardByRegisterNo: st('card_by_no', `SELECT ${CARD_COLUMNS} FROM cards WHERE register_no = $1`),
   cardByPerson: st('card_by_person', `SELECT ${CARD_COLUMNS} FROM cards WHERE id_type = $1 AND id_no = $2`),
   closeCard: st(
@@ -201,6 +202,16 @@ export class PostgresCentralStore implements CentralStore {
     },
   );
 
+  /** Card lookups of one turn (every verify and generate makes one) as one `= ANY` statement. */
+  private readonly cardReads = new TurnBatcher<string, CardRow | undefined>(
+    (ehcId) => ehcId,
+    async (ids) => {
+      const r = await this.cluster.query<CardRow>(SQL.cardsByEhcId, [ids]);
+      const byId = new Map(r.rows.map((row) => [row.ehc_id, row]));
+      return ids.map((id) => byId.get(id));
+    },
+  );
+
   private constructor(readonly cluster: PostgresCluster) {}
 
   /** One statement for a batch of claims (distinct keys); per claim its `uses`, or undefined (refused). */
@@ -295,7 +306,7 @@ export class PostgresCentralStore implements CentralStore {
   }
 
   async findCardByEhcId(ehcId: string): Promise<CardRecord | undefined> {
-    const r = await this.one<CardRow>(SQL.cardByEhcId, [ehcId]);
+    const r = await this.idempotent(() => this.cardReads.submit(ehcId));
     return r === undefined ? undefined : cardFromRow(r);
   }
 
