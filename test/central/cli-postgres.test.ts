@@ -54,6 +54,8 @@ describe('ehc sim central on PostgreSQL (processes)', () => {
   let dir: string;
   let hsm: CipherMachineServer;
   let config: string;
+  /** The flags every instance shares: any port, the soft cipher machine, the app and terminal. */
+  const common = (): string[] => ['--port', '0', '--hsm', hsm.endpoint, '--config', config];
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ehc-central-cli-pg-'));
     hsm = await CipherMachineServer.start({ keys: generateKeys() });
@@ -74,12 +76,7 @@ describe('ehc sim central on PostgreSQL (processes)', () => {
 
   it('refuses to start when the database does not answer, naming it with the password masked', async () => {
     const c = central([
-      '--port',
-      '0',
-      '--hsm',
-      hsm.endpoint,
-      '--config',
-      config,
+      ...common(),
       '--db',
       'postgres://ehc:hunter2@127.0.0.1:1/none',
       '--log-level',
@@ -97,18 +94,7 @@ describe('ehc sim central on PostgreSQL (processes)', () => {
     beforeAll(async () => {
       pg = await startPostgres(bin!);
       for (let i = 0; i < 2; i++) {
-        const c = central([
-          '--port',
-          '0',
-          '--hsm',
-          hsm.endpoint,
-          '--config',
-          config,
-          '--db',
-          pg.url,
-          '--db-pool',
-          '5',
-        ]);
+        const c = central([...common(), '--db', pg.url, '--db-pool', '5']);
         const ready = await c.ready;
         procs.push({ child: c.child, url: ready.url, origin: new URL(ready.url).origin, exited: c.exited });
       }

@@ -6,9 +6,9 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } f
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findPostgres, freePort, memoryTmpdir } from '../support/postgres.js';
+import { boundedClient, findPostgres, freePort, memoryTmpdir } from '../support/postgres.js';
 
 const bin = findPostgres();
 const script = fileURLToPath(new URL('../../scripts/pg-standby.sh', import.meta.url));
@@ -34,17 +34,7 @@ function runScript(args: readonly string[], opts: { asPostgres?: boolean; env?: 
   }
 }
 
-async function client(url: string): Promise<pg.Client> {
-  const c = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: 5_000,
-    statement_timeout: 5_000,
-    query_timeout: 5_000,
-  });
-  c.on('error', () => {});
-  await c.connect();
-  return c;
-}
+const client = (url: string): Promise<pg.Client> => boundedClient(url);
 
 async function one<T>(url: string, sql: string, params: unknown[] = []): Promise<T | undefined> {
   const c = await client(url);

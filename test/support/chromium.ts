@@ -1,9 +1,9 @@
 // Finds the system Chromium for the browser tests (playwright-core drives it; it downloads no
 // browser). Missing locally: the tests skip with one line saying how to install it. Missing under
 // CI=true: they fail, because CI installs it (.ci/run).
-import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
+import { executable } from './system-tool.js';
 
 export const CHROMIUM_SKIP = 'Chromium not found; install it with: apt-get install -y chromium';
 
@@ -14,15 +14,6 @@ export interface ChromiumSearch {
   readonly names?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
 }
-
-const executable = (p: string): boolean => {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * The Chromium executable, or undefined (after printing one `skip:` line) when there is none;

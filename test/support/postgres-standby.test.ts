@@ -2,22 +2,11 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPostgres, type PrimaryStandby, startPrimaryStandby } from './postgres.js';
+import { boundedClient, findPostgres, type PrimaryStandby, startPrimaryStandby } from './postgres.js';
 
 const bin = findPostgres();
 
-/** Every query bounded: a commit waiting for a standby that is gone must fail the test, not hang it. */
-async function client(url: string): Promise<pg.Client> {
-  const c = new pg.Client({
-    connectionString: url,
-    connectionTimeoutMillis: 5_000,
-    statement_timeout: 5_000,
-    query_timeout: 5_000,
-  });
-  c.on('error', () => {}); // the server dying under an idle client; the next query reports it
-  await c.connect();
-  return c;
-}
+const client = (url: string): Promise<pg.Client> => boundedClient(url);
 
 describe.skipIf(bin === undefined)('primary + synchronous hot standby harness', () => {
   let pair: PrimaryStandby;

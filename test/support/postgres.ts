@@ -18,6 +18,7 @@ import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import pg from 'pg';
+import { executable } from './system-tool.js';
 
 export const POSTGRES_INSTALL_HINT = 'apt-get install -y postgresql';
 
@@ -39,15 +40,6 @@ export interface ThrowawayPostgres {
   /** `pg_ctl stop -m immediate` and removes the directory. Idempotent. */
   stop(): void;
 }
-
-const executable = (p: string): boolean => {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** Numeric order of version directory names ("9.6" < "15" < "16"). */
 const versionKey = (v: string): number[] => v.split('.').map((x) => Number.parseInt(x, 10) || 0);
@@ -284,6 +276,19 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * (statement_timeout on the server, query_timeout in the client — the latter also covers a
  * commit waiting for a synchronous standby that is gone, which statement_timeout does not).
  */
+/** A connected client with every wait bounded (connect, statement, query); tests end it. */
+export async function boundedClient(url: string, timeoutMs = 5_000): Promise<pg.Client> {
+  const c = new pg.Client({
+    connectionString: url,
+    connectionTimeoutMillis: timeoutMs,
+    statement_timeout: timeoutMs,
+    query_timeout: timeoutMs,
+  });
+  c.on('error', () => {}); // a server that dies under an idle client: the next query reports it
+  await c.connect();
+  return c;
+}
+
 async function withClient<T>(url: string, f: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({
     connectionString: url,

@@ -10,6 +10,16 @@ export interface SystemTool {
   readonly skipReason: string;
 }
 
+/** True when `p` exists and this process may execute it. */
+export const executable = (p: string): boolean => {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
 export function findTool(name: string, installHint: string, dirs: readonly string[] = []): SystemTool {
   const search = [...dirs, ...(process.env.PATH ?? '').split(delimiter)];
   for (const dir of search) {
