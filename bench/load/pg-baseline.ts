@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { PostgresCluster } from '../../storage/postgres.js';
+import { PostgresCluster, splitHosts } from '../../storage/postgres.js';
 import { nowMs, type Summary, summarize } from '../common/samples.js';
 
 /**
@@ -55,7 +55,7 @@ async function openDriver(
     };
   }
   const { default: postgres } = await import('postgres');
-  const [first] = (await import('../../storage/postgres.js')).splitHosts(o.url);
+  const [first] = splitHosts(o.url);
   const sql = postgres(first!.url, { max: o.poolSize, prepare: true, onnotice: () => undefined });
   return {
     claim: (v) => sql.unsafe(CLAIM, v as never[], { prepare: true }),

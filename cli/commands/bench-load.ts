@@ -5,6 +5,7 @@ import { forkLoadPeer, type LoadPeer, runLoadPeerChild } from '../../bench/load/
 import { type ClaimBaselineResult, runClaimBaseline } from '../../bench/load/pg-baseline.js';
 import { formatLoadBench } from '../../bench/load/report.js';
 import { runLoadBench } from '../../bench/load/run.js';
+import { isPostgresUrl } from '../../storage/central/open.js';
 import { EXIT } from '../output.js';
 import type { CliGroups } from '../types.js';
 
@@ -39,11 +40,9 @@ interface Flags {
   peerPool?: string;
 }
 
-const isPostgres = (db: string): boolean => /^postgres(ql)?:\/\//i.test(db);
-
 /** `--db`: file, memory or a postgres:// URL. */
 function checkDb(db: string): string {
-  if (db === 'file' || db === 'memory' || isPostgres(db)) return db;
+  if (db === 'file' || db === 'memory' || isPostgresUrl(db)) return db;
   throw new Error('--db must be file, memory or a postgres:// URL');
 }
 
@@ -218,7 +217,7 @@ export function registerBenchLoad({ bench }: CliGroups): void {
         });
         // On PostgreSQL, the ceiling of the same run: the claim statement alone, both drivers.
         const postgresBaseline =
-          o.target === undefined && isPostgres(o.db)
+          o.target === undefined && isPostgresUrl(o.db)
             ? await pgBaselines(
                 o.db,
                 connections,

@@ -37,7 +37,8 @@ interface Flags {
   dbSslKey?: string;
 }
 
-const positive = (v: string | undefined, flag: string, max: number): number | undefined => {
+/** An integer flag in 0–max, or undefined when not given. */
+const intFlag = (v: string | undefined, flag: string, max: number): number | undefined => {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > max) throw new UsageError(`${flag} must be an integer 0–${max}`);
@@ -46,9 +47,9 @@ const positive = (v: string | undefined, flag: string, max: number): number | un
 
 /** The store of `--db`: a SQLite file, or PostgreSQL with the pool flags. */
 function dbOptions(o: Flags): CentralDbOptions {
-  const pool = positive(o.dbPool, '--db-pool', 1000);
-  const timeout = positive(o.dbStatementTimeout, '--db-statement-timeout', 3_600_000);
-  const wait = positive(o.dbFailoverWait, '--db-failover-wait', 600_000);
+  const pool = intFlag(o.dbPool, '--db-pool', 1000);
+  const timeout = intFlag(o.dbStatementTimeout, '--db-statement-timeout', 3_600_000);
+  const wait = intFlag(o.dbFailoverWait, '--db-failover-wait', 600_000);
   return {
     ...(pool === undefined ? {} : { poolSize: Math.max(1, pool) }),
     ...(timeout === undefined ? {} : { statementTimeoutMs: timeout }),

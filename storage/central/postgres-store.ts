@@ -101,10 +101,6 @@ const SQL = {
     'abandon_generate',
     'DELETE FROM generated_codes WHERE app_id = $1 AND generate_no = $2 AND ehealth_code = $3',
   ),
-  rememberRequest: st(
-    'remember_request',
-    'INSERT INTO request_digests (digest, timestamp_ms) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-  ),
   pruneRequests: st('prune_requests', 'DELETE FROM request_digests WHERE timestamp_ms < $1'),
   prune: st(
     'prune',
