@@ -9,6 +9,12 @@ import { EhcError } from '../../protocol/errors.js';
  */
 export interface ForkedPeer<M> {
   readonly ready: M;
+  /** Sends `message` over IPC and resolves with the child's first reply of type `replyType`. */
+  request<R extends { readonly type: string }>(
+    message: object,
+    replyType: R['type'],
+    timeoutMs?: number,
+  ): Promise<R>;
   stop(): Promise<void>;
 }
 
@@ -37,6 +43,25 @@ export function forkReadyPeer<M extends { readonly type: 'ready' }>(
       clearTimeout(timer);
       resolve({
         ready: m as M,
+        request: <R extends { readonly type: string }>(
+          message: object,
+          replyType: string,
+          timeoutMs = 30_000,
+        ) =>
+          new Promise<R>((ok, fail) => {
+            const t = setTimeout(() => {
+              child.off('message', onReply);
+              fail(new EhcError('BENCH_PEER', `benchmark peer did not answer ${replyType} in time`));
+            }, timeoutMs);
+            const onReply = (r: unknown): void => {
+              if (typeof r !== 'object' || r === null || (r as { type?: unknown }).type !== replyType) return;
+              clearTimeout(t);
+              child.off('message', onReply);
+              ok(r as R);
+            };
+            child.on('message', onReply);
+            child.send(message);
+          }),
         stop: async () => {
           if (child.connected) child.disconnect();
           const t = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 10_000);

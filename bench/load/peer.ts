@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { startLab } from '../../lab/start.js';
 import { createCentralLogger } from '../../sim/central/index.js';
 import { forkReadyPeer } from '../common/fork-peer.js';
@@ -12,7 +14,28 @@ export interface LoadPeer extends LoadCredentials {
   readonly noopUrl: string;
   /** The soft cipher machine's port on 127.0.0.1 (when the bench started the service). */
   readonly hsmPort?: number;
+  /** CPU profiling of the service process (the inspector's sampling profiler), when it is ours. */
+  readonly profiler?: PeerProfiler;
   stop(): Promise<void>;
+}
+
+/** Starts and stops the service process's CPU profiler; `stop` writes a `.cpuprofile` file. */
+export interface PeerProfiler {
+  start(): Promise<void>;
+  stop(file: string): Promise<void>;
+}
+
+type ProfileRequest =
+  | { readonly type: 'profile'; readonly action: 'start' }
+  | {
+      readonly type: 'profile';
+      readonly action: 'stop';
+      readonly file: string;
+    };
+
+interface ProfileReply {
+  readonly type: 'profiled';
+  readonly error?: string;
 }
 
 interface ReadyMessage extends LoadCredentials {
@@ -95,9 +118,34 @@ export async function runLoadPeerChild(settings: PeerSettings): Promise<void> {
     process.once('SIGTERM', resolve);
   });
   const { stop, ...ready } = peer;
+  const session = new Session();
+  process.on('message', (m: ProfileRequest) => {
+    if (m?.type !== 'profile') return;
+    void profileStep(session, m).then(
+      () => process.send?.({ type: 'profiled' } satisfies ProfileReply),
+      (e: unknown) => process.send?.({ type: 'profiled', error: String(e) } satisfies ProfileReply),
+    );
+  });
   process.send({ type: 'ready', ...ready } satisfies ReadyMessage);
   await stopped;
   await stop();
+}
+
+/** The sampling interval, µs: fine enough for a 5-s phase, cheap enough not to change it much. */
+const PROFILE_INTERVAL_US = 250;
+
+async function profileStep(session: Session, m: ProfileRequest): Promise<void> {
+  if (m.action === 'start') {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: PROFILE_INTERVAL_US });
+    await session.post('Profiler.start');
+    return;
+  }
+  const { profile } = await session.post('Profiler.stop');
+  await session.post('Profiler.disable');
+  session.disconnect();
+  writeFileSync(m.file, JSON.stringify(profile));
 }
 
 /** Forks the CLI with its hidden peer flag and waits for its ready message. */
@@ -115,6 +163,16 @@ export async function forkLoadPeer(
     appId: m.appId,
     appSecret: m.appSecret,
     terminalCode: m.terminalCode,
+    profiler: {
+      start: async () =>
+        check(await peer.request<ProfileReply>({ type: 'profile', action: 'start' }, 'profiled')),
+      stop: async (file) =>
+        check(await peer.request<ProfileReply>({ type: 'profile', action: 'stop', file }, 'profiled')),
+    },
     stop: () => peer.stop(),
   };
+}
+
+function check(r: ProfileReply): void {
+  if (r.error !== undefined) throw new Error(`profiling the service failed: ${r.error}`);
 }

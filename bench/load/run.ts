@@ -30,6 +30,14 @@ export interface LoadBenchOptions {
   /** Then raise an open-loop rate step by step on one operation and report the knee (`--sweep`). */
   readonly sweep?: SweepOptions;
   readonly onProgress?: (line: string) => void;
+  /**
+   * Called right before and right after each operation's measured closed-loop phase (`--profile`
+   * starts and stops the service's CPU profiler there, so warm-up and pool filling stay out).
+   */
+  readonly aroundMeasured?: {
+    readonly before: (op: OperationName) => Promise<void>;
+    readonly after: (op: OperationName) => Promise<void>;
+  };
 }
 
 export interface OpenLoopOptions {
@@ -265,14 +273,26 @@ export async function runLoadBench(o: LoadBenchOptions): Promise<LoadBenchResult
   const baseRegister = await baseline('register');
   say(`register: ${o.warmupS} s warm-up, ${o.durationS} s measured`);
   if (o.warmupS > 0) await timed(o.target.url, w.registerBody, w.judgeRegister, o.warmupS);
-  const register = await timed(o.target.url, w.registerBody, w.judgeRegister, o.durationS);
+  const measured = async <T>(op: OperationName, run: () => Promise<T>): Promise<T> => {
+    await o.aroundMeasured?.before(op);
+    try {
+      return await run();
+    } finally {
+      await o.aroundMeasured?.after(op);
+    }
+  };
+  const register = await measured('register', () =>
+    timed(o.target.url, w.registerBody, w.judgeRegister, o.durationS),
+  );
   if (w.cards.length === 0) throw new Error('registration produced no cards: cannot generate codes');
   await openAtRate('register');
 
   const baseGenerate = await baseline('generate');
   say(`generate: ${o.warmupS} s warm-up, ${o.durationS} s measured (${w.cards.length} cards)`);
   if (o.warmupS > 0) await timed(o.target.url, w.generateBody, w.judgeGenerate, o.warmupS);
-  const generate = await timed(o.target.url, w.generateBody, w.judgeGenerate, o.durationS);
+  const generate = await measured('generate', () =>
+    timed(o.target.url, w.generateBody, w.judgeGenerate, o.durationS),
+  );
   await openAtRate('generate');
 
   const baseVerify = await baseline('verify');
@@ -295,7 +315,7 @@ export async function runLoadBench(o: LoadBenchOptions): Promise<LoadBenchResult
       stopWhen: () => w.poolSize < 2 * o.connections,
     });
   if (o.warmupS > 0) await verifyPhase(o.warmupS);
-  const verify = await verifyPhase(o.durationS);
+  const verify = await measured('verify', () => verifyPhase(o.durationS));
   await openAtRate('verify');
 
   let sweep: LoadBenchResult['sweep'];

@@ -1,10 +1,18 @@
 // ehc bench load — central service load test, spec §5.3 (issue 4)
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Option } from 'commander';
 import { forkLoadPeer, type LoadPeer, runLoadPeerChild } from '../../bench/load/peer.js';
 import { type ClaimBaselineResult, runClaimBaseline } from '../../bench/load/pg-baseline.js';
+import {
+  type CpuProfile,
+  formatProfileSummary,
+  type ProfileSummary,
+  sourceMapResolver,
+  summarizeCpuProfile,
+} from '../../bench/load/profile.js';
 import { formatLoadBench } from '../../bench/load/report.js';
-import { runLoadBench } from '../../bench/load/run.js';
+import { type OperationName, runLoadBench } from '../../bench/load/run.js';
 import { isPostgresUrl } from '../../storage/central/open.js';
 import { EXIT } from '../output.js';
 import type { CliGroups } from '../types.js';
@@ -33,6 +41,7 @@ interface Flags {
   openConnections: string;
   maxInFlight: string;
   lateAfter: string;
+  profile?: string;
   servePeer?: boolean;
   peerLifetime?: string;
   peerDb?: string;
@@ -145,6 +154,10 @@ export function registerBenchLoad({ bench }: CliGroups): void {
       '1024',
     )
     .option('--late-after <ms>', 'open loop: a send this much after its schedule is not on time', '2')
+    .option(
+      '--profile <dir>',
+      'CPU-profile the service during each measured phase: <op>.cpuprofile files and a where-the-time-goes table',
+    )
     // The service runs in a child process started as `ehc bench load --serve-peer`.
     .addOption(new Option(PEER_FLAG, 'internal: run the service under test').hideHelp())
     .addOption(new Option('--peer-lifetime <s>', 'internal').hideHelp())
@@ -198,6 +211,16 @@ export function registerBenchLoad({ bench }: CliGroups): void {
         process.exitCode = EXIT.usage;
         return;
       }
+      if (o.profile !== undefined && peer?.profiler === undefined) {
+        process.stderr.write(
+          'ehc bench load: --profile needs the service started by the bench (no --target)\n',
+        );
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      const profiles: Partial<Record<OperationName, ProfileSummary>> = {};
+      const profileDir = o.profile;
+      if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
       try {
         const target = peer ?? {
           url: o.target!,
@@ -213,6 +236,9 @@ export function registerBenchLoad({ bench }: CliGroups): void {
           connections,
           ...(open === undefined ? {} : { open }),
           ...(sweep === undefined ? {} : { sweep }),
+          ...(profileDir === undefined || peer?.profiler === undefined
+            ? {}
+            : { aroundMeasured: profileHooks(peer.profiler, profileDir, profiles) }),
           onProgress: (line) => process.stderr.write(`${line}\n`),
         });
         // On PostgreSQL, the ceiling of the same run: the claim statement alone, both drivers.
@@ -225,15 +251,47 @@ export function registerBenchLoad({ bench }: CliGroups): void {
                 durationS,
               )
             : undefined;
-        const report = postgresBaseline === undefined ? result : { ...result, postgresBaseline };
+        const report = {
+          ...result,
+          ...(postgresBaseline === undefined ? {} : { postgresBaseline }),
+          ...(profileDir === undefined ? {} : { profile: { dir: profileDir, operations: profiles } }),
+        };
         if (o.json !== undefined) writeFileSync(o.json, `${JSON.stringify(report, null, 2)}\n`);
         process.stdout.write(`${formatLoadBench(result)}\n`);
         if (postgresBaseline !== undefined) {
           process.stdout.write(`${formatPgBaseline(postgresBaseline, result.operations.verify.tps)}\n`);
+        }
+        if (profileDir !== undefined) {
+          const text = Object.entries(profiles)
+            .map(([op, s]) => formatProfileSummary(`${op} (service process, profiled run)`, s))
+            .join('\n');
+          writeFileSync(join(profileDir, 'summary.txt'), `${text}\n`);
+          writeFileSync(join(profileDir, 'summary.json'), `${JSON.stringify(profiles, null, 2)}\n`);
+          process.stdout.write(
+            `${text}\nprofiles: ${profileDir}/<op>.cpuprofile (open in Chrome DevTools)\n`,
+          );
         }
         process.exitCode = EXIT.ok;
       } finally {
         await peer?.stop();
       }
     });
+}
+
+/** `--profile`: the service's profiler on around each measured phase; each profile summarized. */
+function profileHooks(
+  profiler: NonNullable<LoadPeer['profiler']>,
+  dir: string,
+  into: Partial<Record<OperationName, ProfileSummary>>,
+) {
+  return {
+    before: (_op: OperationName) => profiler.start(),
+    after: async (op: OperationName) => {
+      const file = join(dir, `${op}.cpuprofile`);
+      await profiler.stop(file);
+      into[op] = summarizeCpuProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, {
+        resolve: sourceMapResolver(),
+      });
+    },
+  };
 }

@@ -52,6 +52,50 @@ describe('SM4 modes', () => {
     );
   });
 
+  it('ECB through the kept contexts equals a fresh OpenSSL context, for many keys in any order', () => {
+    const fresh = (k: Uint8Array, d: Uint8Array, padding: boolean): Buffer => {
+      const c = createCipheriv('sm4-ecb', k, null);
+      c.setAutoPadding(padding);
+      return Buffer.concat([c.update(d), c.final()]);
+    };
+    // More keys than the context cache holds, so contexts are evicted and made again mid-run.
+    const keys = Array.from({ length: 80 }, (_, i) => Buffer.alloc(16, i));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat({ max: 79 }), fc.uint8Array({ maxLength: 70 }), fc.boolean()), {
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (steps) => {
+          for (const [ki, data, padding] of steps) {
+            const k = keys[ki]!;
+            const d = padding ? data : data.subarray(0, data.length - (data.length % 16));
+            const e = sm4EcbEncrypt(k, d, { padding });
+            expect(e).toEqual(fresh(k, d, padding));
+            expect(sm4EcbDecrypt(k, e, { padding })).toEqual(Buffer.from(d));
+          }
+        },
+      ),
+    );
+  });
+
+  it('refuses every malformed PKCS#7 tail (pad 0, pad > 16, a wrong pad byte), and only those', () => {
+    for (let pad = 0; pad <= 17; pad++) {
+      for (const flip of [false, true]) {
+        const plain = Buffer.alloc(32, 0x41);
+        if (pad > 0) plain.fill(pad & 0xff, 32 - Math.min(pad, 16));
+        if (flip && pad >= 2 && pad <= 16) plain[32 - pad] = pad ^ 1; // first pad byte wrong
+        const c = sm4EcbEncrypt(key, plain, { padding: false });
+        const valid = pad >= 1 && pad <= 16 && !(flip && pad >= 2);
+        if (valid) expect(sm4EcbDecrypt(key, c)).toEqual(plain.subarray(0, 32 - pad));
+        else
+          expect(() => sm4EcbDecrypt(key, c)).toThrow(
+            expect.objectContaining({ code: 'CRYPTO_BAD_PADDING' }),
+          );
+      }
+    }
+  });
+
   it('CBC chains blocks (two equal plaintext blocks give different ciphertext blocks)', () => {
     const two = Buffer.alloc(32, 0x41);
     const e = sm4CbcEncrypt(key, iv, two, { padding: false });

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { type Cipher, createCipheriv, createDecipheriv, type Decipher } from 'node:crypto';
 import { asBuffer } from './bytes.js';
 import { CryptoError } from './errors.js';
 
@@ -50,12 +50,56 @@ function run(
   }
 }
 
+/**
+ * ECB keeps no state between blocks, so one OpenSSL context per key and direction serves every
+ * message: `update` on whole blocks with padding off returns exactly those blocks, and the
+ * context is never finalised. That saves the key schedule and context set-up of a fresh
+ * `createCipheriv` per message (most of SM4's cost on short envelopes). PKCS#7 is applied and
+ * checked here. Contexts are kept for the most recent keys only (a handful of app secrets and
+ * cipher-machine keys in practice).
+ */
+const ECB_CONTEXTS_MAX = 64;
+const ecbContexts = new Map<string, { enc: Cipher; dec: Decipher }>();
+
+function ecbContext(key: Uint8Array): { enc: Cipher; dec: Decipher } {
+  const k = checkKey(key);
+  const id = k.toString('latin1');
+  let c = ecbContexts.get(id);
+  if (c === undefined) {
+    c = { enc: createCipheriv('sm4-ecb', k, null), dec: createDecipheriv('sm4-ecb', k, null) };
+    c.enc.setAutoPadding(false);
+    c.dec.setAutoPadding(false);
+    if (ecbContexts.size >= ECB_CONTEXTS_MAX) ecbContexts.delete(ecbContexts.keys().next().value!);
+    ecbContexts.set(id, c);
+  }
+  return c;
+}
+
 export function sm4EcbEncrypt(key: Uint8Array, data: Uint8Array, opts: Sm4Options = {}): Buffer {
-  return run(true, 'sm4-ecb', key, null, data, opts.padding ?? true);
+  const padding = opts.padding ?? true;
+  checkBlocks(data, padding, false);
+  const ctx = ecbContext(key);
+  if (!padding) return ctx.enc.update(asBuffer(data));
+  const pad = SM4_BLOCK - (data.byteLength % SM4_BLOCK);
+  const padded = Buffer.allocUnsafe(data.byteLength + pad);
+  padded.set(data, 0);
+  padded.fill(pad, data.byteLength);
+  return ctx.enc.update(padded);
 }
 
 export function sm4EcbDecrypt(key: Uint8Array, data: Uint8Array, opts: Sm4Options = {}): Buffer {
-  return run(false, 'sm4-ecb', key, null, data, opts.padding ?? true);
+  const padding = opts.padding ?? true;
+  checkBlocks(data, padding, true);
+  const ctx = ecbContext(key);
+  const plain = ctx.dec.update(asBuffer(data));
+  if (!padding) return plain;
+  const pad = plain.length === 0 ? 0 : plain[plain.length - 1]!;
+  let bad = pad === 0 || pad > SM4_BLOCK ? 1 : 0;
+  for (let i = 1; i <= SM4_BLOCK && bad === 0; i++) {
+    if (i <= pad && plain[plain.length - i] !== pad) bad = 1;
+  }
+  if (bad !== 0) throw new CryptoError('CRYPTO_BAD_PADDING', 'SM4 decryption failed: bad padding');
+  return plain.subarray(0, plain.length - pad);
 }
 
 export function sm4CbcEncrypt(

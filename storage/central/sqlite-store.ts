@@ -3,7 +3,6 @@ import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { type Db, migrateSqlite, openSqlite, sqliteSchemaVersion } from '../sqlite.js';
 import { WalCheckpointer } from './checkpointer.js';
-import { ClaimBatcher } from './claim-batcher.js';
 import type {
   CardRecord,
   CentralStore,
@@ -20,6 +19,7 @@ import type {
   UseRecord,
   UseRecordQuery,
 } from './contract.js';
+import { GroupCommit } from './group-commit.js';
 import {
   CARD_COLUMNS,
   type CardRow,
@@ -59,14 +59,15 @@ export class SqliteCentralStore implements CentralStore {
   private readonly insertBatch: (records: readonly UseRecord[], appId: string, at: number) => number;
   private closed = false;
   private checkpointer: WalCheckpointer | undefined;
-  private readonly claims: ClaimBatcher;
+  /** Every write: one transaction per event-loop turn (group-commit.ts). */
+  private readonly tx: GroupCommit;
   /** Registered terminals by code (positive entries only: unknown codes always ask the table). */
   private readonly terminalCache = new Map<string, TerminalRecord>();
 
   constructor(private readonly db: Db) {
     migrateSqlite(db, CENTRAL_SCOPE, CENTRAL_MIGRATIONS);
     this.s = prepare(db);
-    this.claims = new ClaimBatcher(db, this.s.claim);
+    this.tx = new GroupCommit(db);
     const insertUse = this.s.insertUse;
     this.insertBatch = db.transaction((records: readonly UseRecord[], appId: string, at: number) => {
       let stored = 0;
@@ -116,7 +117,9 @@ export class SqliteCentralStore implements CentralStore {
   }
 
   async insertCard(card: CardRecord): Promise<InsertCardResult> {
-    if (this.s.insertCard.run(cardToRow(card)).changes === 1) return { inserted: true };
+    if ((await this.tx.run(() => this.s.insertCard.run(cardToRow(card)).changes)) === 1) {
+      return { inserted: true };
+    }
     const existing =
       (this.s.cardByRegisterNo.get(card.registerNo) as CardRow | undefined) ??
       (this.s.cardByPerson.get(card.idType, card.idNo) as CardRow | undefined) ??
@@ -141,19 +144,36 @@ export class SqliteCentralStore implements CentralStore {
   }
 
   async closeCard(ehcId: string, revokeNo: string, closedMs: number): Promise<CloseCardResult> {
-    if (this.s.closeCard.run(closedMs, revokeNo, ehcId).changes === 1) return 'closed';
+    if ((await this.tx.run(() => this.s.closeCard.run(closedMs, revokeNo, ehcId).changes)) === 1) {
+      return 'closed';
+    }
     return this.s.cardByEhcId.get(ehcId) === undefined ? 'unknown' : 'already-closed';
   }
 
   claimCode(c: CodeClaim): Promise<ClaimResult> {
-    return this.claims.claim(c);
+    return this.tx.run((): ClaimResult => {
+      const uses = this.s.claim.get(
+        c.generatedMs,
+        c.ehcId,
+        c.validity,
+        c.usedMs,
+        c.terminalCode,
+        c.claimId,
+        c.maxUses,
+      );
+      return typeof uses === 'number'
+        ? { accepted: true, usesLeft: Math.max(0, c.maxUses - uses) }
+        : { accepted: false, usesLeft: 0 };
+    });
   }
 
   async recordGenerate(g: GeneratedCode): Promise<GeneratedCode> {
-    this.s.insertGenerate.run(g.appId, g.generateNo, g.ehcId, g.ehealthCode, g.expireTime, g.generatedMs);
-    const stored = await this.findGenerate(g.appId, g.generateNo);
+    const stored = await this.tx.run(() => {
+      this.s.insertGenerate.run(g.appId, g.generateNo, g.ehcId, g.ehealthCode, g.expireTime, g.generatedMs);
+      return this.s.generateByNo.get(g.appId, g.generateNo) as GeneratedRow | undefined;
+    });
     if (stored === undefined) throw new Error('generate insert conflicted with no visible row');
-    return stored;
+    return generatedFromRow(stored);
   }
 
   async findGenerate(appId: string, generateNo: string): Promise<GeneratedCode | undefined> {
@@ -162,22 +182,25 @@ export class SqliteCentralStore implements CentralStore {
   }
 
   async completeGenerate(token: string, g: GeneratedCode): Promise<boolean> {
-    return (
-      this.s.completeGenerate.run(g.ehealthCode, g.expireTime, g.generatedMs, g.appId, g.generateNo, token)
-        .changes === 1
+    const changes = await this.tx.run(
+      () =>
+        this.s.completeGenerate.run(g.ehealthCode, g.expireTime, g.generatedMs, g.appId, g.generateNo, token)
+          .changes,
     );
+    return changes === 1;
   }
 
   async abandonGenerate(appId: string, generateNo: string, token: string): Promise<void> {
-    this.s.abandonGenerate.run(appId, generateNo, token);
+    await this.tx.run(() => this.s.abandonGenerate.run(appId, generateNo, token));
   }
 
   async rememberRequest(digest: string, timestampMs: number): Promise<boolean> {
-    return this.s.rememberRequest.run(digest.toLowerCase(), timestampMs).changes === 1;
+    const d = digest.toLowerCase();
+    return (await this.tx.run(() => this.s.rememberRequest.run(d, timestampMs).changes)) === 1;
   }
 
   async pruneRequests(timestampBeforeMs: number): Promise<number> {
-    return this.s.pruneRequests.run(timestampBeforeMs).changes;
+    return this.tx.run(() => this.s.pruneRequests.run(timestampBeforeMs).changes);
   }
 
   status(): StoreStatus {
@@ -187,17 +210,20 @@ export class SqliteCentralStore implements CentralStore {
   async reserveCodeSecond(ehcId: string, latestMs: number, earliestMs: number): Promise<number | undefined> {
     // One INSERT … ON CONFLICT DO NOTHING per candidate: the primary key decides, so the same
     // loop stays correct for several instances on one database (a PostgreSQL adapter).
-    for (let ms = latestMs; ms >= earliestMs; ms -= 1000) {
-      if (this.s.issue.run(ms, ehcId).changes === 1) return ms;
-    }
-    return undefined;
+    return this.tx.run(() => {
+      for (let ms = latestMs; ms >= earliestMs; ms -= 1000) {
+        if (this.s.issue.run(ms, ehcId).changes === 1) return ms;
+      }
+      return undefined;
+    });
   }
 
   async pruneUsedCodes(generatedBeforeMs: number): Promise<number> {
-    return (
-      this.s.prune.run(generatedBeforeMs).changes +
-      this.s.pruneIssued.run(generatedBeforeMs).changes +
-      this.s.pruneGenerated.run(generatedBeforeMs).changes
+    return this.tx.run(
+      () =>
+        this.s.prune.run(generatedBeforeMs).changes +
+        this.s.pruneIssued.run(generatedBeforeMs).changes +
+        this.s.pruneGenerated.run(generatedBeforeMs).changes,
     );
   }
 
@@ -213,7 +239,8 @@ export class SqliteCentralStore implements CentralStore {
     appId: string,
     receivedMs: number,
   ): Promise<InsertUseRecordsResult> {
-    const stored = this.insertBatch(records, appId, receivedMs);
+    // A transaction function inside the turn's transaction runs as a savepoint.
+    const stored = await this.tx.run(() => this.insertBatch(records, appId, receivedMs));
     return { stored, duplicates: records.length - stored };
   }
 
@@ -233,7 +260,7 @@ export class SqliteCentralStore implements CentralStore {
   }
 
   async upsertTerminal(t: TerminalRecord): Promise<void> {
-    this.s.upsertTerminal.run(t.terminalCode, t.name, t.orgCode, t.enabled ? 1 : 0);
+    await this.tx.run(() => this.s.upsertTerminal.run(t.terminalCode, t.name, t.orgCode, t.enabled ? 1 : 0));
     this.terminalCache.delete(t.terminalCode);
   }
 
@@ -256,6 +283,7 @@ export class SqliteCentralStore implements CentralStore {
   }
 
   async backup(file: string): Promise<void> {
+    this.tx.commit();
     try {
       await this.db.backup(file);
     } catch (e) {
@@ -267,6 +295,7 @@ export class SqliteCentralStore implements CentralStore {
     if (!existsSync(file)) {
       throw new StoreError('CENTRAL_SETUP_RESTORE', 'the backup file does not exist');
     }
+    this.tx.commit(); // ATTACH cannot run inside a transaction
     try {
       this.db.prepare('ATTACH DATABASE ? AS restore_src').run(file);
     } catch (e) {
@@ -278,7 +307,6 @@ export class SqliteCentralStore implements CentralStore {
       if (v !== ours) {
         throw new StoreError('CENTRAL_SETUP_RESTORE', `backup has schema version ${v}, this service ${ours}`);
       }
-      this.claims.flush();
       this.terminalCache.clear();
       this.db.transaction(() => {
         for (const t of CENTRAL_TABLES) {
@@ -303,7 +331,7 @@ export class SqliteCentralStore implements CentralStore {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.claims.flush();
+    this.tx.commit();
     await this.checkpointer?.close();
     this.db.close();
   }
