@@ -2,6 +2,7 @@ import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { peekId } from '../../protocol/hsm/codec.js';
 import { FrameDecoder } from '../../protocol/hsm/framing.js';
+import { TLS_POLICY } from '../../protocol/net/tls-policy.js';
 import type { Call, CallHolder } from './call.js';
 import { formatEndpoint } from './endpoint.js';
 import { HsmClientError } from './errors.js';
@@ -77,7 +78,7 @@ export class HsmConnection implements CallHolder {
         ca: opts.tls.ca,
         cert: opts.tls.cert,
         key: opts.tls.key,
-        minVersion: 'TLSv1.2',
+        ...TLS_POLICY,
         ...(servername === undefined ? {} : { servername }),
       });
     } else {
