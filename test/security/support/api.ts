@@ -16,9 +16,12 @@ export interface SecurityApi {
   close(): Promise<void>;
 }
 
-/** The real local API on 127.0.0.1:0 over an in-memory database and a fake runtime. */
-export async function startApi(extra: Partial<ApiServerOptions> = {}): Promise<SecurityApi> {
-  const db = new Database(':memory:');
+/**
+ * The real local API on 127.0.0.1:0 over a fake runtime and an in-memory database, or the
+ * accounts database file `file` (kept across restarts; bootstrapped only when new).
+ */
+export async function startApi(extra: Partial<ApiServerOptions> = {}, file?: string): Promise<SecurityApi> {
+  const db = new Database(file ?? ':memory:');
   const admin = new AdminService({ database: db, scryptCost: TEST_COST, sweepIntervalMs: 0 });
   await admin.bootstrap(INITIAL_ADMIN_PASSWORD);
   const runtime = new FakeRuntime();
