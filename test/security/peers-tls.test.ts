@@ -3,6 +3,7 @@
 // the process defaults are weakened (an operator's --tls-min-v1.0 / --tls-cipher-list), and the
 // clients check the peer's certificate and host name. Real TLS on loopback.
 
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type * as tls from 'node:tls';
 // Peers' TLS: every server (soft cipher machine, central service, the agent's local API) and every
@@ -33,6 +34,8 @@ const WEAK_DEFAULTS = { min: 'TLSv1' as const, ciphers: `${DEFAULT_CIPHERS}:@SEC
 const CBC_SHA1 = 'ECDHE-ECDSA-AES128-SHA';
 
 type Mutable = { DEFAULT_MIN_VERSION: string; DEFAULT_CIPHERS: string };
+/** node:tls as a mutable CommonJS object (the ESM namespace is frozen). */
+const tlsModule = createRequire(import.meta.url)('node:tls') as Mutable;
 const saved = { min: DEFAULT_MIN_VERSION, ciphers: DEFAULT_CIPHERS };
 
 let machine: CipherMachineServer;
@@ -41,8 +44,8 @@ let centralHsm: ReturnType<typeof createHsmClient>;
 let api: SecurityApi;
 
 beforeAll(async () => {
-  (tlsModule as unknown as Mutable).DEFAULT_MIN_VERSION = WEAK_DEFAULTS.min;
-  (tlsModule as unknown as Mutable).DEFAULT_CIPHERS = WEAK_DEFAULTS.ciphers;
+  tlsModule.DEFAULT_MIN_VERSION = WEAK_DEFAULTS.min;
+  tlsModule.DEFAULT_CIPHERS = WEAK_DEFAULTS.ciphers;
   machine = await CipherMachineServer.start({
     keys: KEYS,
     tls: { cert: pki.server.cert, key: pki.server.key, ca: pki.ca },
@@ -62,8 +65,8 @@ afterAll(async () => {
   await central.close();
   await centralHsm.close();
   await machine.close();
-  (tlsModule as unknown as Mutable).DEFAULT_MIN_VERSION = saved.min;
-  (tlsModule as unknown as Mutable).DEFAULT_CIPHERS = saved.ciphers;
+  tlsModule.DEFAULT_MIN_VERSION = saved.min;
+  tlsModule.DEFAULT_CIPHERS = saved.ciphers;
 });
 
 /** Resolves with the negotiated protocol and cipher, or `refused` if the handshake fails. */
