@@ -2,21 +2,10 @@
 // client (cipher-machine client, central-service client) holds the project's TLS policy even when
 // the process defaults are weakened (an operator's --tls-min-v1.0 / --tls-cipher-list), and the
 // clients check the peer's certificate and host name. Real TLS on loopback.
-
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type * as tls from 'node:tls';
-// Peers' TLS: every server (soft cipher machine, central service, the agent's local API) and every
-// client (cipher-machine client, central-service client) holds the project's TLS policy even when
-// the process defaults are weakened (an operator's --tls-min-v1.0 / --tls-cipher-list), and the
-// clients check the peer's certificate and host name. Real TLS on loopback.
-import tlsModule, {
-  connect,
-  createServer,
-  DEFAULT_CIPHERS,
-  DEFAULT_MIN_VERSION,
-  type Server,
-} from 'node:tls';
+import { connect, createServer, DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, type Server } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpsFetch } from '../../clients/central/https-fetch.js';
 import { createHsmClient } from '../../clients/hsm/client.js';
