@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { peekId } from '../../protocol/hsm/codec.js';
@@ -46,7 +47,11 @@ export class HsmConnection implements CallHolder {
   private readonly socket: Socket;
   private readonly decoder: FrameDecoder;
   private readonly pending = new Map<number, Call<unknown>>();
-  private nextId = 0;
+  /**
+   * Ids start at a random u32 on each connection, so a reply recorded on an earlier connection and
+   * replayed on a new one matches no call (a reply is accepted only for the id in flight).
+   */
+  private nextId = randomInt(0, 2 ** 32 - 1);
   private readonly out: Buffer[] = [];
   /** Calls in `out` that want their round trip timed (stamped when written). */
   private readonly timed: Call<unknown>[] = [];
