@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { postJson } from '../../clients/central/http.js';
 import { httpsFetch } from '../../clients/central/https-fetch.js';
 import { createHsmClient } from '../../clients/hsm/client.js';
-import type { HsmClient } from '../../clients/hsm/types.js';
+import type { CipherMachine } from '../../clients/hsm/types.js';
 import { encodeReply } from '../../protocol/hsm/codec.js';
 import { CipherMachineServer } from '../../sim/cipher-machine/server.js';
 import { KEYS } from '../hsm/helpers.js';
@@ -21,7 +21,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function client(port: number, extra: { maxFrameLength?: number; timeoutMs?: number } = {}): HsmClient {
+function client(port: number, extra: { maxFrameLength?: number; timeoutMs?: number } = {}): CipherMachine {
   const c = createHsmClient({
     endpoints: [{ host: '127.0.0.1', port }],
     heartbeatMs: 0,
