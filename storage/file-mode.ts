@@ -37,7 +37,10 @@ export function prepareDatabaseFile(path: string): void {
   try {
     closeSync(openSync(path, 'wx', 0o600));
   } catch (e) {
-    if ((e as { code?: unknown }).code === 'EEXIST') return assertPrivate(path, 'database file');
+    if ((e as { code?: unknown }).code === 'EEXIST') {
+      assertPrivate(path, 'database file'); // created meanwhile by another process
+      return;
+    }
     throw new StoreError('STORE_OPEN_FAILED', 'cannot create the database file', { cause: e });
   }
 }
