@@ -124,9 +124,10 @@ describe('replayed and reordered cipher-machine replies', () => {
 
   it('a reply to another command under the right id is refused', async () => {
     const m = await fakeMachine(({ request, socket }) => {
-      socket.write(
-        encodeReply(request.id, 'NC', { vendor: 'v', model: 'm', serial: 's', firmware: 'f', timeMs: 0 }),
-      );
+      // a well-formed random reply whose command says it answers diagnostics (ND, not RB)
+      const frame = bytesReply(request.id, 0xaa);
+      frame.write('ND', 2 + 4, 'latin1');
+      socket.write(frame);
     });
     cleanups.push(() => m.close());
     expect(await client(m.port).random(8)).toMatchObject({
