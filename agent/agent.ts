@@ -218,6 +218,7 @@ export class Agent {
         runtime: this.runtime,
         admin: this.admin,
         tokens: config.api.tokens,
+        allowedOrigins: config.api.allowedOrigins,
         host: config.api.host,
         port: config.api.port,
         logger: this.logger,
