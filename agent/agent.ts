@@ -10,6 +10,7 @@ import { systemHotplug, systemListers } from '../devices/manager/listers.js';
 import { DeviceManager, type DeviceManagerOptions } from '../devices/manager/manager.js';
 import { createTransport, type PortSpec } from '../devices/transports/port-spec.js';
 import type { Transport } from '../devices/types.js';
+import { readPrivateFile } from '../storage/file-mode.js';
 import { type Db, openSqlite } from '../storage/sqlite.js';
 import { type AccountPolicy, AdminService } from './admin/index.js';
 import { type ApiServer, createApiServer } from './api/index.js';
@@ -179,7 +180,7 @@ export class Agent {
       endpoints: [config.hsm.primary, ...(config.hsm.standby ? [config.hsm.standby] : [])].map(parseEndpoint),
       timeoutMs: config.hsm.timeoutMs,
       ...(tls
-        ? { tls: { ca: readFileSync(tls.ca), cert: readFileSync(tls.cert), key: readFileSync(tls.key) } }
+        ? { tls: { ca: readFileSync(tls.ca), cert: readFileSync(tls.cert), key: readPrivateFile(tls.key) } }
         : {}),
     });
   }
@@ -217,12 +218,13 @@ export class Agent {
         runtime: this.runtime,
         admin: this.admin,
         tokens: config.api.tokens,
+        allowedOrigins: config.api.allowedOrigins,
         host: config.api.host,
         port: config.api.port,
         logger: this.logger,
         logLevel: logLevelControl(this.logger),
         ...(config.api.tls
-          ? { tls: { cert: readFileSync(config.api.tls.cert), key: readFileSync(config.api.tls.key) } }
+          ? { tls: { cert: readFileSync(config.api.tls.cert), key: readPrivateFile(config.api.tls.key) } }
           : {}),
       });
       this.apiUrl = (await this.api.listen()).url;

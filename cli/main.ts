@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
+import { scrubLogLine } from '../agent/log/logger.js';
+import { installCrashHandler } from './crash.js';
 import { EXIT } from './output.js';
 import { buildProgram } from './program.js';
 
@@ -17,9 +19,10 @@ async function main(argv: readonly string[]): Promise<void> {
       process.exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
       return;
     }
-    process.stderr.write(`ehc: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.stderr.write(scrubLogLine(`ehc: ${e instanceof Error ? e.message : String(e)}\n`));
     process.exitCode = EXIT.usage;
   }
 }
 
+installCrashHandler();
 await main(process.argv);

@@ -5,6 +5,7 @@ export * as crypto from './crypto/index.js';
 export * as device from './device/index.js';
 export * from './errors.js';
 export * as hsm from './hsm/index.js';
+export * as net from './net/index.js';
 export * as privacy from './privacy/mask.js';
 export * as qr from './qr/index.js';
 export * from './result.js';

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { StoreError } from './errors.js';
+import { prepareDatabaseFile } from './file-mode.js';
 import { type Migration, pendingMigrations } from './migration.js';
 
 export type Db = Database.Database;
@@ -18,9 +19,11 @@ export interface SqliteTuning {
  * Opens a SQLite database, the one opener of the project: WAL (readers never block the writer),
  * synchronous=NORMAL (a committed transaction survives a process crash or kill -9; only an OS
  * crash can lose the last ones), a busy timeout for a second connection touching the file.
- * `:memory:` works for tests.
+ * `:memory:` works for tests. A file is created 0600 and refused (`STORE_PERMISSIONS`) when others
+ * can access it (file-mode.ts).
  */
 export function openSqlite(file: string, tuning: SqliteTuning = {}): Db {
+  prepareDatabaseFile(file);
   try {
     const db = new Database(file);
     if (file !== ':memory:') {

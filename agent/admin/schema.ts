@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { prepareDatabaseFile } from '../../storage/file-mode.js';
 import type { Migration } from '../../storage/migration.js';
 import { migrateSqlite } from '../../storage/sqlite.js';
 import { AdminError } from './errors.js';
@@ -64,6 +65,7 @@ export const ADMIN_SCHEMA_SCOPE = 'admin';
 export function openAdminDatabase(source: Db | string): { db: Db; owned: boolean } {
   const owned = typeof source === 'string';
   let db: Db;
+  if (typeof source === 'string') prepareDatabaseFile(source);
   try {
     db = typeof source === 'string' ? new Database(source) : source;
   } catch (cause) {

@@ -14,6 +14,8 @@ export type ApiErrorCode =
   | 'API_CONFIG_READ_ONLY' // no config store was given
   | 'API_CONFIG_INVALID' // the config store refused the document
   | 'API_INTERNAL'
+  | 'API_ORIGIN_REFUSED' // a cross-origin or cross-site request (a web page driving the API)
+  | 'API_HOST_REFUSED' // a Host header naming no address of the agent (DNS rebinding)
   | 'API_INSECURE_REMOTE_BIND' // start-up: a non-loopback address without TLS
   | 'API_INVALID_OPTION'; // start-up: an option out of range
 
@@ -38,6 +40,8 @@ const STATUS: Readonly<Record<string, number>> = {
   API_CONFIG_READ_ONLY: 405,
   API_CONFIG_INVALID: 400,
   API_INTERNAL: 500,
+  API_ORIGIN_REFUSED: 403,
+  API_HOST_REFUSED: 421,
   ADMIN_BAD_CREDENTIALS: 401,
   ADMIN_ACCOUNT_LOCKED: 423,
   ADMIN_ACCOUNT_DISABLED: 403,

@@ -2,10 +2,13 @@ import type { Server as HttpsServer } from 'node:https';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { pino } from 'pino';
+import { TLS_POLICY } from '../../protocol/net/tls-policy.js';
 import { SESSION_TOKEN_PREFIX } from '../admin/index.js';
 import { Guard } from './auth.js';
 import { checkBind } from './bind-policy.js';
 import { ApiError, errorHandler, notFoundHandler } from './errors.js';
+import { resolveHttpLimits, serverOptions } from './http-limits.js';
+import { RequestSourceCheck } from './origin-policy.js';
 import type { RouteDeps } from './route-deps.js';
 import { registerAdminLogRoutes } from './routes-admin-log.js';
 import { registerAdminManageRoutes } from './routes-admin-manage.js';
@@ -33,6 +36,12 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const warning = checkBind(host, options.tls !== undefined, options.allowInsecureRemote === true);
   const logger = options.logger ?? pino({ level: 'silent' });
   if (warning !== undefined) logger.warn({ host }, warning);
+  const limits = resolveHttpLimits(options.limits);
+  const sources = new RequestSourceCheck({
+    scheme: options.tls === undefined ? 'http' : 'https',
+    bindHost: host,
+    allowedOrigins: options.allowedOrigins ?? [],
+  });
 
   const base = {
     loggerInstance: logger,
@@ -41,10 +50,18 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     trustProxy: false,
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
+    // Fastify sets these two on the server after creating it (its defaults: 72 s and none)
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
   };
   const app = (options.tls === undefined
-    ? Fastify(base)
-    : Fastify<HttpsServer>({ ...base, https: { ...options.tls } })) as unknown as FastifyInstance;
+    ? Fastify({ ...base, http: serverOptions(limits) })
+    : Fastify<HttpsServer>({
+        ...base,
+        https: { ...serverOptions(limits), ...TLS_POLICY, ...options.tls },
+      })) as unknown as FastifyInstance;
+  app.server.headersTimeout = limits.headersTimeoutMs;
+  app.server.maxHeadersCount = limits.maxHeadersCount;
 
   app.removeContentTypeParser('text/plain'); // JSON bodies only: no CSRF-able "simple" requests
   app.setErrorHandler(errorHandler);
@@ -77,6 +94,10 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
 
   void app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
   void app.register(async () => {
+    // before authentication, on every route, upgrades and 404s included: cross-origin pages and
+    // rebound DNS names get nothing. Added after @fastify/websocket's own onRequest hook, which
+    // marks upgrade requests so that a refused upgrade's socket is closed after the answer.
+    app.addHook('onRequest', sources.hook());
     registerKioskRoutes(deps);
     registerEventRoutes(deps);
     registerConsoleRoutes(deps);

@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { AdminService } from '../admin/index.js';
 import type { LogLevelControl } from '../log/logger.js';
 import type { AgentRuntime } from '../types.js';
+import type { HttpLimits } from './http-limits.js';
 
 /** A kiosk application's credential. `name` appears in the audit log; `token` never does. */
 export interface KioskToken {
@@ -68,6 +69,13 @@ export interface ApiServerOptions {
   readonly maxScans?: number;
   /** A WebSocket client this far behind (bytes queued) is disconnected (default 1 MiB). */
   readonly maxWsBufferedBytes?: number;
+  /** Server timeouts and header limits (agent/api/http-limits.ts for the defaults). */
+  readonly limits?: Partial<HttpLimits>;
+  /**
+   * Origins (`scheme://host:port`) besides the agent's own whose pages may call the API (a kiosk
+   * app served elsewhere). Default none: every other `Origin` is refused (origin-policy.ts).
+   */
+  readonly allowedOrigins?: readonly string[];
 }
 
 export interface ApiServer {

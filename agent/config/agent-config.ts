@@ -39,6 +39,7 @@ export interface AgentConfig {
     readonly host: string;
     readonly port: number;
     readonly tokens: readonly string[];
+    readonly allowedOrigins: readonly string[];
     readonly tls?: { readonly cert: string; readonly key: string };
   };
   readonly outbox: {
@@ -210,6 +211,11 @@ export const AGENT_CONFIG_SPEC = {
         host: { type: 'string', default: '127.0.0.1', help: 'bind address' },
         port: { type: 'int', default: 8787, min: 0, max: 65_535, help: 'port (0 = any)' },
         tokens: { type: 'strings', default: [], secret: true, help: 'bearer tokens for kiosk apps' },
+        allowedOrigins: {
+          type: 'strings',
+          default: [],
+          help: 'origins (scheme://host:port) of kiosk pages served elsewhere that may call the API; every other Origin is refused',
+        },
         tls: tlsFiles(false),
       },
     },

@@ -1,3 +1,5 @@
+import { isEhcErrorCode } from '../../protocol/errors.js';
+
 /**
  * One bounded HTTP POST: a deadline over the whole exchange (headers and body) and a cap on the
  * body read. Resolves, never rejects.
@@ -59,6 +61,8 @@ export async function postJson(url: string, body: string, opts: PostOptions): Pr
     }
     if (opts.signal?.aborted)
       return { ok: false, reason: 'aborted', phase, message: 'call aborted', cause: e };
+    if (isEhcErrorCode(e, 'CENTRAL_CLIENT_REPLY_TOO_LARGE'))
+      return { ok: false, reason: 'reply-too-large', phase: 'reply', message: e.message };
     const code = errorCode(e);
     return { ok: false, reason: 'connection', phase, code, message: `connection failed: ${code}`, cause: e };
   }

@@ -1,12 +1,21 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { TLS_POLICY } from '../../protocol/net/tls-policy.js';
+import { CentralClientError } from './errors.js';
 
 export interface HttpsFetchOptions {
   /** The CA that must have signed the server's certificate (PEM); default: the system store. */
   readonly ca?: string | Buffer;
   /** Connections kept per host (default 64). */
   readonly maxSockets?: number;
+  /**
+   * Largest reply body read, bytes (default 1 MiB): a longer one (declared or streamed) destroys
+   * the connection and rejects with `CENTRAL_CLIENT_REPLY_TOO_LARGE` before more is buffered.
+   */
+  readonly maxResponseBytes?: number;
 }
+
+export const DEFAULT_MAX_RESPONSE_BYTES = 1 << 20;
 
 export interface FetchHandle {
   /** A `fetch` for `CentralClient` and the admin probes: HTTPS checked against `ca`, keep-alive. */
@@ -34,12 +43,22 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
  * package), so certification brings its own: a minimal fetch over `node:https` that validates the
  * server certificate against the configured CA (the check of spec §5.1.1-6/7 depends on it) and
  * keeps connections alive like the global one. Supports what the project's clients use: method,
- * headers, a string body, an abort signal; the reply body is read whole.
+ * headers, a string body, an abort signal; the reply body is read whole, up to
+ * `maxResponseBytes`. TLS is held to the project's policy (protocol/net/tls-policy.ts) and the
+ * server's certificate and host name are always checked.
  */
 export function httpsFetch(opts: HttpsFetchOptions = {}): FetchHandle {
+  const maxBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) {
+    throw new CentralClientError('CENTRAL_CLIENT_BAD_OPTION', 'maxResponseBytes must be a positive integer');
+  }
+  const tooLarge = (): CentralClientError =>
+    new CentralClientError('CENTRAL_CLIENT_REPLY_TOO_LARGE', `reply larger than ${maxBytes} bytes`);
   const agent = new https.Agent({
     keepAlive: true,
     maxSockets: opts.maxSockets ?? 64,
+    ...TLS_POLICY,
+    rejectUnauthorized: true,
     ...(opts.ca === undefined ? {} : { ca: opts.ca }),
   });
   const plainAgent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64 });
@@ -58,7 +77,20 @@ export function httpsFetch(opts: HttpsFetchOptions = {}): FetchHandle {
         },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
+          let size = 0;
+          const refuse = (): void => {
+            reject(tooLarge());
+            req.destroy();
+          };
+          if (Number(res.headers['content-length'] ?? 0) > maxBytes) {
+            refuse();
+            return;
+          }
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > maxBytes) refuse();
+            else chunks.push(c);
+          });
           res.on('error', reject);
           res.on('end', () => {
             const headers = new Headers();

@@ -1,7 +1,9 @@
+import { randomInt } from 'node:crypto';
 import { isIP, connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { peekId } from '../../protocol/hsm/codec.js';
 import { FrameDecoder } from '../../protocol/hsm/framing.js';
+import { TLS_POLICY } from '../../protocol/net/tls-policy.js';
 import type { Call, CallHolder } from './call.js';
 import { formatEndpoint } from './endpoint.js';
 import { HsmClientError } from './errors.js';
@@ -45,7 +47,11 @@ export class HsmConnection implements CallHolder {
   private readonly socket: Socket;
   private readonly decoder: FrameDecoder;
   private readonly pending = new Map<number, Call<unknown>>();
-  private nextId = 0;
+  /**
+   * Ids start at a random u32 on each connection, so a reply recorded on an earlier connection and
+   * replayed on a new one matches no call (a reply is accepted only for the id in flight).
+   */
+  private nextId = randomInt(0, 2 ** 32 - 1);
   private readonly out: Buffer[] = [];
   /** Calls in `out` that want their round trip timed (stamped when written). */
   private readonly timed: Call<unknown>[] = [];
@@ -77,7 +83,7 @@ export class HsmConnection implements CallHolder {
         ca: opts.tls.ca,
         cert: opts.tls.cert,
         key: opts.tls.key,
-        minVersion: 'TLSv1.2',
+        ...TLS_POLICY,
         ...(servername === undefined ? {} : { servername }),
       });
     } else {

@@ -53,12 +53,7 @@ export const PII_LOG_PATHS = [
   '*.name',
   '*.phone',
   '*.mobile',
-  'appSecret',
-  'app_secret',
-  '*.appSecret',
-  '*.app_secret',
-  'key',
-  '*.key',
-  'password',
-  '*.password',
+  // secrets also deeper down (a configuration logged whole: `config.central.appSecret`, `hsm.tls.key`);
+  // pino's `*` matches one level only
+  ...['appSecret', 'app_secret', 'key', 'password'].flatMap((k) => [k, `*.${k}`, `*.*.${k}`, `*.*.*.${k}`]),
 ];

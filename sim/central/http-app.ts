@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { CipherMachine } from '../../clients/hsm/types.js';
 import { type CentralDialect, PROVINCIAL_DIALECT } from '../../protocol/central/dialect.js';
+import { TLS_POLICY } from '../../protocol/net/tls-policy.js';
 import type { CentralStore } from '../../storage/central/contract.js';
 import { registerAdminRoutes } from './admin-routes.js';
 import type { CentralConfig } from './config.js';
@@ -45,7 +46,7 @@ export function buildHttpApp(o: HttpAppOptions): FastifyInstance {
     forceCloseConnections: true,
     return503OnClosing: true,
     keepAliveTimeout: 72_000,
-    ...(o.tls === undefined ? {} : { https: { cert: o.tls.cert, key: o.tls.key } }),
+    ...(o.tls === undefined ? {} : { https: { cert: o.tls.cert, key: o.tls.key, ...TLS_POLICY } }),
   });
 
   // Some platform clients send JSON as text/plain: accept it as the same envelope text.

@@ -1,6 +1,7 @@
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { pino } from 'pino';
+import { TLS_POLICY } from '../../protocol/net/tls-policy.js';
 import { type CipherMachineOptions, type ResolvedConfig, resolveConfig } from './config.js';
 import { MachineConnection } from './connection.js';
 import { CipherMachineError } from './errors.js';
@@ -54,7 +55,7 @@ export class CipherMachineServer {
           ca: opts.tls.ca,
           requestCert: true,
           rejectUnauthorized: true,
-          minVersion: 'TLSv1.2',
+          ...TLS_POLICY,
         },
         onSocket,
       );
