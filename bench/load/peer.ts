@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { startLab } from '../../lab/start.js';
 import { createCentralLogger } from '../../sim/central/index.js';
 import { forkReadyPeer } from '../common/fork-peer.js';
+import { type SeedResult, seedIssuedCodes } from './seed.js';
 import type { LoadCredentials } from './workload.js';
 
 /** The service under load, running in another process: where to send requests and as whom. */
@@ -14,6 +15,10 @@ export interface LoadPeer extends LoadCredentials {
   readonly noopUrl: string;
   /** The soft cipher machine's port on 127.0.0.1 (when the bench started the service). */
   readonly hsmPort?: number;
+  /** The SQLite file of the started service (none on PostgreSQL or in memory). */
+  readonly dbFile?: string;
+  /** What `--cards` put in the store before the run. */
+  readonly seeded?: SeedResult & { readonly dbBytes?: number };
   /** CPU profiling of the service process (the inspector's sampling profiler), when it is ours. */
   readonly profiler?: PeerProfiler;
   stop(): Promise<void>;
@@ -43,6 +48,8 @@ interface ReadyMessage extends LoadCredentials {
   readonly url: string;
   readonly origin: string;
   readonly hsmPort: number;
+  readonly dbFile?: string;
+  readonly seeded?: SeedResult & { readonly dbBytes?: number };
 }
 
 export interface PeerSettings {
@@ -54,6 +61,8 @@ export interface PeerSettings {
   readonly instances?: 1 | 2;
   /** PostgreSQL pool size per instance (default 20). */
   readonly poolSize?: number;
+  /** Issued codes put in the store before the run (`--cards`; see seed.ts). */
+  readonly seedCodes?: number;
 }
 
 /** The started services: where they listen and as whom to call them. */
@@ -62,7 +71,21 @@ export interface PeerServices extends LoadCredentials {
   readonly origin: string;
   /** The soft cipher machine's port on 127.0.0.1. */
   readonly hsmPort: number;
+  readonly dbFile?: string;
+  readonly seeded?: SeedResult & { readonly dbBytes?: number };
   stop(): Promise<void>;
+}
+
+/** Bytes of a SQLite database: the file and its write-ahead log. */
+export function sqliteBytes(file: string): number {
+  const size = (f: string): number => {
+    try {
+      return statSync(f).size;
+    } catch {
+      return 0;
+    }
+  };
+  return size(file) + size(`${file}-wal`);
 }
 
 /**
@@ -95,7 +118,22 @@ export async function startPeerServices(settings: PeerSettings): Promise<PeerSer
     logger: createCentralLogger('warn'),
   });
   const central = lab.central!;
+  const dbFile = settings.db === 'file' ? central.db : undefined;
+  let seeded: PeerServices['seeded'];
+  if ((settings.seedCodes ?? 0) > 0) {
+    process.stderr.write(`seeding: ${settings.seedCodes} issued codes (untimed)…\n`);
+    const r = await seedIssuedCodes(central.primary.store, {
+      codes: settings.seedCodes!,
+      nowMs: Date.now(),
+      // Within the retention window (lifetime + skew + margin), so no prune removes them mid-run.
+      spanS: Math.floor(settings.lifetimeS / 2),
+      onProgress: (line) => process.stderr.write(`${line}\n`),
+    });
+    seeded = { ...r, ...(dbFile === undefined ? {} : { dbBytes: sqliteBytes(dbFile) }) };
+  }
   return {
+    ...(dbFile === undefined ? {} : { dbFile }),
+    ...(seeded === undefined ? {} : { seeded }),
     url: central.url,
     // Through the relay when there is one, so the no-op baseline pays the same hop.
     origin: new URL(central.url).origin,
@@ -160,6 +198,8 @@ export async function forkLoadPeer(
     url: m.url,
     noopUrl: `${m.origin}/noop`,
     hsmPort: m.hsmPort,
+    ...(m.dbFile === undefined ? {} : { dbFile: m.dbFile }),
+    ...(m.seeded === undefined ? {} : { seeded: m.seeded }),
     appId: m.appId,
     appSecret: m.appSecret,
     terminalCode: m.terminalCode,

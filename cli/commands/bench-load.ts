@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
-import { forkLoadPeer, type LoadPeer, runLoadPeerChild } from '../../bench/load/peer.js';
+import { forkLoadPeer, type LoadPeer, runLoadPeerChild, sqliteBytes } from '../../bench/load/peer.js';
 import { type ClaimBaselineResult, runClaimBaseline } from '../../bench/load/pg-baseline.js';
 import {
   type CpuProfile,
@@ -47,6 +47,8 @@ interface Flags {
   peerDb?: string;
   peerInstances?: string;
   peerPool?: string;
+  cards?: string;
+  peerCards?: string;
 }
 
 /** `--db`: file, memory or a postgres:// URL. */
@@ -63,22 +65,28 @@ function num(name: string, v: string, min: number): number {
   return n;
 }
 
-async function startPeer(o: Flags, durationS: number, warmupS: number): Promise<LoadPeer> {
+async function startPeer(o: Flags, durationS: number, warmupS: number, seedCodes = 0): Promise<LoadPeer> {
   const entry = process.argv[1];
   if (entry === undefined) throw new Error('cannot locate the ehc entry point to start the service');
   // Long enough that the verify pool (generated just before verification) stays fresh.
-  const lifetimeS = Math.max(60, Math.ceil(4 * (durationS + warmupS)) + 30);
-  return forkLoadPeer(entry, [
-    'bench',
-    'load',
-    PEER_FLAG,
-    '--peer-lifetime',
-    String(lifetimeS),
-    '--peer-db',
-    checkDb(o.db),
-    ...(o.instances === undefined ? [] : ['--peer-instances', o.instances]),
-    ...(o.dbPool === undefined ? [] : ['--peer-pool', o.dbPool]),
-  ]);
+  // With --cards, long enough that the seeded codes (spread over half of it) outlive the run.
+  const lifetimeS = Math.max(seedCodes > 0 ? 600 : 60, Math.ceil(4 * (durationS + warmupS)) + 30);
+  return forkLoadPeer(
+    entry,
+    [
+      'bench',
+      'load',
+      PEER_FLAG,
+      '--peer-lifetime',
+      String(lifetimeS),
+      '--peer-db',
+      checkDb(o.db),
+      ...(o.instances === undefined ? [] : ['--peer-instances', o.instances]),
+      ...(o.dbPool === undefined ? [] : ['--peer-pool', o.dbPool]),
+      ...(seedCodes > 0 ? ['--peer-cards', String(seedCodes)] : []),
+    ],
+    seedCodes > 0 ? 3_600_000 : 60_000,
+  );
 }
 
 async function pgBaselines(
@@ -155,6 +163,10 @@ export function registerBenchLoad({ bench }: CliGroups): void {
     )
     .option('--late-after <ms>', 'open loop: a send this much after its schedule is not on time', '2')
     .option(
+      '--cards <n,…>',
+      'cost as the data grows: for each size (e.g. 1e4,1e6) a fresh service with that many issued codes (half used) put in first, untimed',
+    )
+    .option(
       '--profile <dir>',
       'CPU-profile the service during each measured phase: <op>.cpuprofile files and a where-the-time-goes table',
     )
@@ -164,6 +176,7 @@ export function registerBenchLoad({ bench }: CliGroups): void {
     .addOption(new Option('--peer-db <kind>', 'internal').hideHelp())
     .addOption(new Option('--peer-instances <n>', 'internal').hideHelp())
     .addOption(new Option('--peer-pool <n>', 'internal').hideHelp())
+    .addOption(new Option('--peer-cards <n>', 'internal').hideHelp())
     .action(async (o: Flags) => {
       if (o.servePeer) {
         await runLoadPeerChild({
@@ -171,6 +184,9 @@ export function registerBenchLoad({ bench }: CliGroups): void {
           db: checkDb(o.peerDb ?? 'file'),
           ...(o.peerInstances === undefined ? {} : { instances: o.peerInstances === '2' ? 2 : 1 }),
           ...(o.peerPool === undefined ? {} : { poolSize: Math.floor(num('--peer-pool', o.peerPool, 1)) }),
+          ...(o.peerCards === undefined
+            ? {}
+            : { seedCodes: Math.floor(num('--peer-cards', o.peerCards, 1)) }),
         });
         return;
       }
@@ -201,6 +217,21 @@ export function registerBenchLoad({ bench }: CliGroups): void {
       if (sweep !== undefined && sweep.factor <= 1 && sweep.stepRps < 1) {
         process.stderr.write('ehc bench load: --sweep needs --sweep-factor > 1 or --sweep-step ≥ 1\n');
         process.exitCode = EXIT.usage;
+        return;
+      }
+      if (o.cards !== undefined) {
+        if (o.target !== undefined) {
+          process.stderr.write(
+            'ehc bench load: --cards needs the service started by the bench (no --target)\n',
+          );
+          process.exitCode = EXIT.usage;
+          return;
+        }
+        const sizes = o.cards.split(',').map((v) => Math.floor(num('--cards', v.trim(), 1)));
+        const runs = await runCardSizes(o, sizes, { durationS, warmupS, connections });
+        if (o.json !== undefined) writeFileSync(o.json, `${JSON.stringify({ cards: runs }, null, 2)}\n`);
+        process.stdout.write(`${formatCardRuns(runs)}\n`);
+        process.exitCode = EXIT.ok;
         return;
       }
       let peer: LoadPeer | undefined;
@@ -294,4 +325,59 @@ function profileHooks(
       });
     },
   };
+}
+
+interface CardRun {
+  readonly codes: number;
+  readonly seeded: LoadPeer['seeded'];
+  /** SQLite file + WAL after the run, bytes (absent on PostgreSQL). */
+  readonly dbBytesAtEnd?: number;
+  readonly result: Awaited<ReturnType<typeof runLoadBench>>;
+}
+
+/** `--cards`: one fresh service per size, seeded, then the whole closed-loop bench. */
+async function runCardSizes(
+  o: Flags,
+  sizes: readonly number[],
+  run: { durationS: number; warmupS: number; connections: number },
+): Promise<CardRun[]> {
+  const out: CardRun[] = [];
+  for (const codes of sizes) {
+    process.stderr.write(`--cards ${codes}: starting a fresh service\n`);
+    const peer = await startPeer(o, run.durationS, run.warmupS, codes);
+    try {
+      const result = await runLoadBench({
+        target: peer,
+        ...run,
+        onProgress: (line) => process.stderr.write(`${line}\n`),
+      });
+      out.push({
+        codes,
+        seeded: peer.seeded,
+        ...(peer.dbFile === undefined ? {} : { dbBytesAtEnd: sqliteBytes(peer.dbFile) }),
+        result,
+      });
+    } finally {
+      await peer.stop();
+    }
+  }
+  return out;
+}
+
+function formatCardRuns(runs: readonly CardRun[]): string {
+  const first = runs[0]?.result.operations;
+  const mb = (b: number | undefined): string => (b === undefined ? 'n/a' : (b / 1048576).toFixed(1));
+  const lines = [
+    `cost as the data grows: ${runs[0]?.result.settings.connections ?? 0} users, ${runs[0]?.result.settings.durationS ?? 0} s per operation, fresh service per size`,
+    'issued codes  cards    seeded in s  db MB (seeded→end)  verify TPS  p99 ms  ×first  generate TPS  p99 ms  ×first',
+  ];
+  for (const r of runs) {
+    const v = r.result.operations.verify;
+    const g = r.result.operations.generate;
+    const x = (p: number, base: number | undefined): string => (base ? (p / base).toFixed(2) : 'n/a');
+    lines.push(
+      `${String(r.seeded?.issued ?? 0).padStart(12)}  ${String(r.seeded?.cards ?? 0).padStart(7)}  ${String(r.seeded?.seconds ?? 0).padStart(11)}  ${`${mb(r.seeded?.dbBytes)}→${mb(r.dbBytesAtEnd)}`.padStart(18)}  ${String(v.tps).padStart(10)}  ${v.p99Ms.toFixed(2).padStart(6)}  ${x(v.p99Ms, first?.verify.p99Ms).padStart(6)}  ${String(g.tps).padStart(12)}  ${g.p99Ms.toFixed(2).padStart(6)}  ${x(g.p99Ms, first?.generate.p99Ms).padStart(6)}`,
+    );
+  }
+  return lines.join('\n');
 }
