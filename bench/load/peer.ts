@@ -18,7 +18,7 @@ export interface LoadPeer extends LoadCredentials {
   /** The SQLite file of the started service (none on PostgreSQL or in memory). */
   readonly dbFile?: string;
   /** What `--cards` put in the store before the run. */
-  readonly seeded?: SeedResult & { readonly dbBytes?: number };
+  readonly seeded?: SeedResult & { readonly dbBytes?: { readonly db: number; readonly wal: number } };
   /** CPU profiling of the service process (the inspector's sampling profiler), when it is ours. */
   readonly profiler?: PeerProfiler;
   stop(): Promise<void>;
@@ -49,7 +49,7 @@ interface ReadyMessage extends LoadCredentials {
   readonly origin: string;
   readonly hsmPort: number;
   readonly dbFile?: string;
-  readonly seeded?: SeedResult & { readonly dbBytes?: number };
+  readonly seeded?: SeedResult & { readonly dbBytes?: { readonly db: number; readonly wal: number } };
 }
 
 export interface PeerSettings {
@@ -72,12 +72,12 @@ export interface PeerServices extends LoadCredentials {
   /** The soft cipher machine's port on 127.0.0.1. */
   readonly hsmPort: number;
   readonly dbFile?: string;
-  readonly seeded?: SeedResult & { readonly dbBytes?: number };
+  readonly seeded?: SeedResult & { readonly dbBytes?: { readonly db: number; readonly wal: number } };
   stop(): Promise<void>;
 }
 
 /** Bytes of a SQLite database: the file and its write-ahead log. */
-export function sqliteBytes(file: string): number {
+export function sqliteBytes(file: string): { readonly db: number; readonly wal: number } {
   const size = (f: string): number => {
     try {
       return statSync(f).size;
@@ -85,7 +85,7 @@ export function sqliteBytes(file: string): number {
       return 0;
     }
   };
-  return size(file) + size(`${file}-wal`);
+  return { db: size(file), wal: size(`${file}-wal`) };
 }
 
 /**

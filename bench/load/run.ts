@@ -300,7 +300,15 @@ export async function runLoadBench(o: LoadBenchOptions): Promise<LoadBenchResult
   // time (verification may run faster). Should the pool still run low, the phase ends early
   // (its TPS is over the time it ran) rather than send a used code.
   w.dropPool();
-  const need = Math.ceil(Math.max(generate.tps, 1500) * (o.durationS + o.warmupS) * 2);
+  // On a slow or busy machine that could take longer than the codes live (60 s by default), and
+  // every verify would then meet an expired code: the pool is capped at ~20 s of generation.
+  const need = Math.max(
+    4 * o.connections,
+    Math.min(
+      Math.ceil(Math.max(generate.tps, 1500) * (o.durationS + o.warmupS) * 2),
+      Math.ceil(generate.tps * 20),
+    ),
+  );
   say(`verify: generating a pool of ${need} dynamic codes (untimed)`);
   await fillPool(need);
   const poolCodes = w.poolSize;

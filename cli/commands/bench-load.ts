@@ -331,7 +331,7 @@ interface CardRun {
   readonly codes: number;
   readonly seeded: LoadPeer['seeded'];
   /** SQLite file + WAL after the run, bytes (absent on PostgreSQL). */
-  readonly dbBytesAtEnd?: number;
+  readonly dbBytesAtEnd?: { readonly db: number; readonly wal: number };
   readonly result: Awaited<ReturnType<typeof runLoadBench>>;
 }
 
@@ -366,17 +366,18 @@ async function runCardSizes(
 
 function formatCardRuns(runs: readonly CardRun[]): string {
   const first = runs[0]?.result.operations;
-  const mb = (b: number | undefined): string => (b === undefined ? 'n/a' : (b / 1048576).toFixed(1));
+  const mb = (b: { db: number; wal: number } | undefined): string =>
+    b === undefined ? 'n/a' : `${(b.db / 1048576).toFixed(0)}+${(b.wal / 1048576).toFixed(0)}`;
   const lines = [
     `cost as the data grows: ${runs[0]?.result.settings.connections ?? 0} users, ${runs[0]?.result.settings.durationS ?? 0} s per operation, fresh service per size`,
-    'issued codes  cards    seeded in s  db MB (seeded→end)  verify TPS  p99 ms  ×first  generate TPS  p99 ms  ×first',
+    'issued codes  cards    seeded in s  db+WAL MB seeded→end  verify TPS  p99 ms  ×first  generate TPS  p99 ms  ×first',
   ];
   for (const r of runs) {
     const v = r.result.operations.verify;
     const g = r.result.operations.generate;
     const x = (p: number, base: number | undefined): string => (base ? (p / base).toFixed(2) : 'n/a');
     lines.push(
-      `${String(r.seeded?.issued ?? 0).padStart(12)}  ${String(r.seeded?.cards ?? 0).padStart(7)}  ${String(r.seeded?.seconds ?? 0).padStart(11)}  ${`${mb(r.seeded?.dbBytes)}→${mb(r.dbBytesAtEnd)}`.padStart(18)}  ${String(v.tps).padStart(10)}  ${v.p99Ms.toFixed(2).padStart(6)}  ${x(v.p99Ms, first?.verify.p99Ms).padStart(6)}  ${String(g.tps).padStart(12)}  ${g.p99Ms.toFixed(2).padStart(6)}  ${x(g.p99Ms, first?.generate.p99Ms).padStart(6)}`,
+      `${String(r.seeded?.issued ?? 0).padStart(12)}  ${String(r.seeded?.cards ?? 0).padStart(7)}  ${String(r.seeded?.seconds ?? 0).padStart(11)}  ${`${mb(r.seeded?.dbBytes)}→${mb(r.dbBytesAtEnd)}`.padStart(20)}  ${String(v.tps).padStart(10)}  ${v.p99Ms.toFixed(2).padStart(6)}  ${x(v.p99Ms, first?.verify.p99Ms).padStart(6)}  ${String(g.tps).padStart(12)}  ${g.p99Ms.toFixed(2).padStart(6)}  ${x(g.p99Ms, first?.generate.p99Ms).padStart(6)}`,
     );
   }
   return lines.join('\n');
