@@ -21,9 +21,17 @@ export interface ForkedPeer<M> {
 export function forkReadyPeer<M extends { readonly type: 'ready' }>(
   entry: string,
   args: readonly string[],
-  options: { readonly startTimeoutMs?: number; readonly killAfterMs?: number } = {},
+  options: {
+    readonly startTimeoutMs?: number;
+    readonly killAfterMs?: number;
+    /** Extra environment for the child (secrets go here, not in argv). */
+    readonly env?: Readonly<Record<string, string>>;
+  } = {},
 ): Promise<ForkedPeer<M>> {
-  const child = fork(entry, [...args], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(entry, [...args], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

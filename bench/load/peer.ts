@@ -63,7 +63,16 @@ export interface PeerSettings {
   readonly poolSize?: number;
   /** Issued codes put in the store before the run (`--cards`; see seed.ts). */
   readonly seedCodes?: number;
+  /**
+   * A second instance in its own process: the first one's cipher machine and credentials (so a
+   * code generated on one verifies on the other), given through the environment, not argv.
+   */
+  readonly joinHsmPort?: number;
+  readonly joinCredentials?: LoadCredentials;
 }
+
+/** Environment variable carrying a joining instance's credentials (JSON). */
+export const JOIN_ENV = 'EHC_BENCH_JOIN';
 
 /** The started services: where they listen and as whom to call them. */
 export interface PeerServices extends LoadCredentials {
@@ -94,13 +103,16 @@ export function sqliteBytes(file: string): { readonly db: number; readonly wal: 
  * the child below and, in-process, by tests and the latency bench.
  */
 export async function startPeerServices(settings: PeerSettings): Promise<PeerServices> {
-  const cred: LoadCredentials = {
+  const cred: LoadCredentials = settings.joinCredentials ?? {
     appId: 'BENCH-APP',
     appSecret: randomBytes(8).toString('hex'),
     terminalCode: 'BENCH-TERM',
   };
   const lab = await startLab({
-    hsm: { lifetimeS: settings.lifetimeS },
+    hsm:
+      settings.joinHsmPort === undefined
+        ? { lifetimeS: settings.lifetimeS }
+        : { external: [{ host: '127.0.0.1', port: settings.joinHsmPort }] },
     central: {
       ...(settings.db === 'file' || settings.db === 'memory'
         ? { db: settings.db }
@@ -191,8 +203,12 @@ export async function forkLoadPeer(
   entry: string,
   args: readonly string[],
   startTimeoutMs = 60_000,
+  env?: Readonly<Record<string, string>>,
 ): Promise<LoadPeer> {
-  const peer = await forkReadyPeer<ReadyMessage>(entry, args, { startTimeoutMs });
+  const peer = await forkReadyPeer<ReadyMessage>(entry, args, {
+    startTimeoutMs,
+    ...(env === undefined ? {} : { env }),
+  });
   const m = peer.ready;
   return {
     url: m.url,

@@ -2,7 +2,13 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
-import { forkLoadPeer, type LoadPeer, runLoadPeerChild, sqliteBytes } from '../../bench/load/peer.js';
+import {
+  forkLoadPeer,
+  JOIN_ENV,
+  type LoadPeer,
+  runLoadPeerChild,
+  sqliteBytes,
+} from '../../bench/load/peer.js';
 import { type ClaimBaselineResult, runClaimBaseline } from '../../bench/load/pg-baseline.js';
 import {
   type CpuProfile,
@@ -13,6 +19,8 @@ import {
 } from '../../bench/load/profile.js';
 import { formatLoadBench } from '../../bench/load/report.js';
 import { type OperationName, runLoadBench } from '../../bench/load/run.js';
+import type { LoadCredentials } from '../../bench/load/workload.js';
+import { TcpProxy } from '../../lab/net/tcp-proxy.js';
 import { isPostgresUrl } from '../../storage/central/open.js';
 import { EXIT } from '../output.js';
 import type { CliGroups } from '../types.js';
@@ -49,6 +57,8 @@ interface Flags {
   peerPool?: string;
   cards?: string;
   peerCards?: string;
+  processes?: boolean;
+  peerJoinHsm?: string;
 }
 
 /** `--db`: file, memory or a postgres:// URL. */
@@ -71,22 +81,62 @@ async function startPeer(o: Flags, durationS: number, warmupS: number, seedCodes
   // Long enough that the verify pool (generated just before verification) stays fresh.
   // With --cards, long enough that the seeded codes (spread over half of it) outlive the run.
   const lifetimeS = Math.max(seedCodes > 0 ? 600 : 60, Math.ceil(4 * (durationS + warmupS)) + 30);
-  return forkLoadPeer(
-    entry,
-    [
-      'bench',
-      'load',
-      PEER_FLAG,
-      '--peer-lifetime',
-      String(lifetimeS),
-      '--peer-db',
-      checkDb(o.db),
-      ...(o.instances === undefined ? [] : ['--peer-instances', o.instances]),
-      ...(o.dbPool === undefined ? [] : ['--peer-pool', o.dbPool]),
-      ...(seedCodes > 0 ? ['--peer-cards', String(seedCodes)] : []),
-    ],
-    seedCodes > 0 ? 3_600_000 : 60_000,
-  );
+  const args = (instances: string | undefined): string[] => [
+    'bench',
+    'load',
+    PEER_FLAG,
+    '--peer-lifetime',
+    String(lifetimeS),
+    '--peer-db',
+    checkDb(o.db),
+    ...(instances === undefined ? [] : ['--peer-instances', instances]),
+    ...(o.dbPool === undefined ? [] : ['--peer-pool', o.dbPool]),
+    ...(seedCodes > 0 ? ['--peer-cards', String(seedCodes)] : []),
+  ];
+  const timeoutMs = seedCodes > 0 ? 3_600_000 : 60_000;
+  if (o.processes !== true) return forkLoadPeer(entry, args(o.instances), timeoutMs);
+  // Each instance in its own process (as deployed): the first has the cipher machine, the
+  // second joins it with the same credentials; a round-robin relay here spreads the users.
+  const first = await forkLoadPeer(entry, args(undefined), timeoutMs);
+  let second: LoadPeer | undefined;
+  let relay: TcpProxy | undefined;
+  try {
+    const join = JSON.stringify({
+      appId: first.appId,
+      appSecret: first.appSecret,
+      terminalCode: first.terminalCode,
+    });
+    second = await forkLoadPeer(
+      entry,
+      [
+        ...args(undefined).filter((a, i, all) => a !== '--peer-cards' && all[i - 1] !== '--peer-cards'),
+        '--peer-join-hsm',
+        String(first.hsmPort),
+      ],
+      60_000,
+      { [JOIN_ENV]: join },
+    );
+    relay = await TcpProxy.start({
+      upstreams: [first, second].map((p) => ({ host: '127.0.0.1', port: Number(new URL(p.url).port) })),
+      balance: 'round-robin',
+    });
+  } catch (e) {
+    await second?.stop();
+    await first.stop();
+    throw e;
+  }
+  const origin = `http://127.0.0.1:${relay.port}`;
+  const both = [first, second];
+  const proxy = relay;
+  return {
+    ...first,
+    url: `${origin}${new URL(first.url).pathname}`,
+    noopUrl: `${origin}/noop`,
+    stop: async () => {
+      await proxy.close();
+      await Promise.all(both.map((p) => p.stop()));
+    },
+  };
 }
 
 async function pgBaselines(
@@ -140,6 +190,10 @@ export function registerBenchLoad({ bench }: CliGroups): void {
     .option('--instances <n>', 'central instances behind a round-robin relay (1 or 2; default: 1, no relay)')
     .option('--db-pool <n>', 'PostgreSQL: pool size per instance (default 20)')
     .option(
+      '--processes',
+      'with --instances 2 on PostgreSQL: each instance in its own process (as deployed) behind a round-robin relay in the load generator',
+    )
+    .option(
       '--rate <r>',
       'also measure every operation open-loop: requests at this fixed arrival rate (req/s), latency from the scheduled send time',
     )
@@ -177,6 +231,7 @@ export function registerBenchLoad({ bench }: CliGroups): void {
     .addOption(new Option('--peer-instances <n>', 'internal').hideHelp())
     .addOption(new Option('--peer-pool <n>', 'internal').hideHelp())
     .addOption(new Option('--peer-cards <n>', 'internal').hideHelp())
+    .addOption(new Option('--peer-join-hsm <port>', 'internal').hideHelp())
     .action(async (o: Flags) => {
       if (o.servePeer) {
         await runLoadPeerChild({
@@ -187,6 +242,7 @@ export function registerBenchLoad({ bench }: CliGroups): void {
           ...(o.peerCards === undefined
             ? {}
             : { seedCodes: Math.floor(num('--peer-cards', o.peerCards, 1)) }),
+          ...(o.peerJoinHsm === undefined ? {} : joinSettings(o.peerJoinHsm)),
         });
         return;
       }
@@ -216,6 +272,13 @@ export function registerBenchLoad({ bench }: CliGroups): void {
           : undefined;
       if (sweep !== undefined && sweep.factor <= 1 && sweep.stepRps < 1) {
         process.stderr.write('ehc bench load: --sweep needs --sweep-factor > 1 or --sweep-step ≥ 1\n');
+        process.exitCode = EXIT.usage;
+        return;
+      }
+      if (o.processes === true && (o.instances !== '2' || !isPostgresUrl(o.db))) {
+        process.stderr.write(
+          'ehc bench load: --processes needs --instances 2 and --db postgres://… (one database for both)\n',
+        );
         process.exitCode = EXIT.usage;
         return;
       }
@@ -381,4 +444,14 @@ function formatCardRuns(runs: readonly CardRun[]): string {
     );
   }
   return lines.join('\n');
+}
+
+/** The joining instance's settings: the first one's cipher machine and credentials. */
+function joinSettings(port: string): { joinHsmPort: number; joinCredentials: LoadCredentials } {
+  const raw = process.env[JOIN_ENV];
+  if (raw === undefined) throw new Error(`--peer-join-hsm needs ${JOIN_ENV}`);
+  return {
+    joinHsmPort: Math.floor(num('--peer-join-hsm', port, 1)),
+    joinCredentials: JSON.parse(raw) as LoadCredentials,
+  };
 }
