@@ -96,7 +96,9 @@ export async function runPhase(spec: PhaseSpec): Promise<PhaseStats> {
                 if (j.ok) successes++;
                 else fail(j.why);
               }
-              if (spec.stopWhen?.() === true) stop();
+              // Stop after this reply's 'response' event (its latency) too has been recorded,
+              // so successes never outnumber the replies counted.
+              if (spec.stopWhen?.() === true) setImmediate(stop);
             },
           },
         ],
