@@ -89,6 +89,11 @@ export class RigCollector {
     if (id !== undefined) this.#get(id).feedbackAt ??= at;
   }
 
+  /** Whether display `id`'s code was read already. */
+  isRead(id: number): boolean {
+    return this.#codes.get(id)?.decodedAt !== undefined;
+  }
+
   /** Every code seen so far, by display id. */
   records(): CodeRecord[] {
     return [...this.#codes.values()].sort((a, b) => a.displayId - b.displayId).map((c) => ({ ...c }));

@@ -5,6 +5,7 @@
  */
 import { startLab } from '../../lab/start.js';
 import { type DisplayOptions, DisplayServer } from './display-server.js';
+import { residentCodes } from './residents.js';
 
 export interface DisplayLab {
   readonly url: string;
@@ -16,13 +17,8 @@ export async function startDisplayLab(o: Omit<DisplayOptions, 'nextCode'>): Prom
   const lab = await startLab({ agents: [] });
   try {
     const app = lab.app!;
-    const ehcId = await app.register({
-      name: '测试',
-      idType: '01',
-      idNo: '110101199003070011',
-      phone: '13800000000',
-    });
-    const d = await DisplayServer.start({ ...o, nextCode: () => app.code(ehcId) });
+    const nextCode = await residentCodes(app);
+    const d = await DisplayServer.start({ ...o, nextCode });
     return {
       url: d.url,
       done: d.done,

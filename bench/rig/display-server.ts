@@ -170,8 +170,8 @@ export class DisplayServer {
         this.#doneResolve();
         return json(res, 200, { done: true });
       }
-      const displayId = this.#nextId++;
       const text = await this.#o.nextCode();
+      const displayId = this.#nextId++;
       const img = toRgba(renderQr(text, { moduleSize: this.#o.moduleSize ?? 5, quietZone: 4 }));
       const p = new PNG({ width: img.width, height: img.height });
       p.data = Buffer.from(img.data.buffer, img.data.byteOffset, img.data.length);

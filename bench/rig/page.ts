@@ -62,10 +62,14 @@ async function next() {
     current = n.displayId;
     requestAnimationFrame(() => { post('/painted', { displayId: n.displayId, at: now() }); });
     watch(n.displayId);
+  } catch (e) {
+    // The rig could not give a code (or the image failed): try again shortly, never stall.
+    $('verdict').textContent = 'retrying';
+    setTimeout(() => { if (cfg.mode !== 'key') next(); }, 200);
   } finally { busy = false; }
 }
 async function watch(id) {
-  const r = await fetch('/verdict/' + id, { cache: 'no-store' }).then((x) => x.json());
+  const r = await fetch('/verdict/' + id, { cache: 'no-store' }).then((x) => x.json(), () => ({}));
   if (id !== current) return;
   $('verdict').textContent = r.verdict || 'no verdict';
   if (cfg.mode === 'verdict') setTimeout(next, cfg.gapMs);

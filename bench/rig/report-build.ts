@@ -19,6 +19,8 @@ export interface CameraFigures {
   readonly received: number;
   readonly processed: number;
   readonly dropped: number;
+  /** Frames of a code already read, not decoded again. */
+  readonly skipped: number;
   readonly badFrames: number;
   /** Between frames arriving from the browser. */
   readonly frameIntervalMs: Summary;

@@ -23,6 +23,7 @@ import { DEFAULT_DEGRADE, degradePreset } from './degradations.js';
 import { type DisplayMode, DisplayServer, rigNow } from './display-server.js';
 import { buildReport, type RigReport } from './report-build.js';
 import { renderRigHtml } from './report-html.js';
+import { residentCodes } from './residents.js';
 import { VirtualCamera } from './virtual-camera.js';
 
 export const RIG_TERMINAL = 'RIG-0001';
@@ -85,15 +86,10 @@ export async function runRig(o: RigOptions): Promise<RigResult> {
       ],
     });
     const app = lab.app!;
-    const ehcId = await app.register({
-      name: '测试',
-      idType: '01',
-      idNo: '110101199003070011',
-      phone: '13800000000',
-    });
+    const nextCode = await residentCodes(app);
     if (o.reader === 'virtual') await initDecoder();
     display = await DisplayServer.start({
-      nextCode: () => app.code(ehcId),
+      nextCode,
       codes: o.codes,
       mode: o.mode ?? 'verdict',
       ...(o.everyMs !== undefined ? { everyMs: o.everyMs } : {}),
@@ -143,6 +139,7 @@ export async function runRig(o: RigOptions): Promise<RigResult> {
         executablePath: executablePath!,
         url: d.url,
         camera: fc,
+        skip: (id) => col.isRead(id),
         onFrame: (f) => {
           if (lastFrame !== undefined) frameGaps.push(f.at - lastFrame);
           lastFrame = f.at;
@@ -157,7 +154,8 @@ export async function runRig(o: RigOptions): Promise<RigResult> {
       });
     }
     o.onReady?.(d.url);
-    await d.done;
+    if (o.reader === 'virtual') await stalled(d, camera!, (o.missAfterMs ?? 3000) * 3);
+    else await d.done;
     // The last code's verdict (or its miss) settles within missAfterMs.
     const until = rigNow() + (o.missAfterMs ?? 3000) + 500;
     while (rigNow() < until && d.shown().some((c) => c.verdict === undefined)) await sleep(20);
@@ -214,6 +212,33 @@ async function writeReport(
   await page.screenshot({ path: png, fullPage: true });
   await page.close();
   return [html, json, png];
+}
+
+/**
+ * Resolves when the page is done; rejects (RIG_STALLED) when no new code was handed out for
+ * `ms`, with what the page shows, so a broken run ends with a reason instead of hanging.
+ */
+async function stalled(d: DisplayServer, camera: VirtualCamera, ms: number): Promise<void> {
+  let seen = -1;
+  let since = rigNow();
+  let finished = false;
+  void d.done.then(() => {
+    finished = true;
+  });
+  while (!finished) {
+    await sleep(100);
+    const n = d.shown().length;
+    if (n !== seen) {
+      seen = n;
+      since = rigNow();
+    } else if (rigNow() - since > ms) {
+      const text = await camera.page.innerText('body').catch(() => '(page unreadable)');
+      throw new EhcError(
+        'RIG_STALLED',
+        `no new code for ${ms} ms after ${n} codes; the page shows: ${text.replace(/\s+/g, ' ').slice(0, 200)}`,
+      );
+    }
+  }
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

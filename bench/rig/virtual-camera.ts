@@ -37,6 +37,12 @@ export interface VirtualCameraOptions {
    * ever gets this view.
    */
   readonly view?: { readonly x: number; readonly y: number; readonly width: number; readonly height: number };
+  /**
+   * Frames showing a display id for which this says true go no further than the strip (counted
+   * as `skipped`): the rig's camera runs on the agent's event loop, unlike a scanner's own
+   * imager, so once a code is read, decoding it again would only delay the agent being measured.
+   */
+  readonly skip?: (displayId: number) => boolean;
   /** Screencast JPEG quality (default 85). */
   readonly quality?: number;
 }
@@ -63,7 +69,7 @@ function crop(img: Image, v: { x: number; y: number; width: number; height: numb
 }
 
 export class VirtualCamera {
-  readonly counts = { received: 0, processed: 0, dropped: 0, badFrames: 0 };
+  readonly counts = { received: 0, processed: 0, dropped: 0, skipped: 0, badFrames: 0 };
   #latest: { bytes: Buffer; at: number } | undefined;
   #scheduled = false;
   #stopped = false;
@@ -122,6 +128,10 @@ export class VirtualCamera {
     const ev: FrameEvent = { at, displayId: readMarker(frame) };
     this.o.onFrame(ev);
     if (ev.displayId === 0) return;
+    if (ev.displayId !== undefined && this.o.skip?.(ev.displayId)) {
+      this.counts.skipped++;
+      return;
+    }
     const outcome = this.o.camera.present(crop(frame, this.o.view ?? DEFAULT_VIEW));
     this.o.onDecoded(ev, outcome, rigNow());
   }
