@@ -232,7 +232,7 @@ async function stalled(d: DisplayServer, camera: VirtualCamera, ms: number): Pro
       seen = n;
       since = rigNow();
     } else if (rigNow() - since > ms) {
-      const text = await camera.page.innerText('body').catch(() => '(page unreadable)');
+      const text = (await camera.page.textContent('body').catch(() => null)) ?? '(page unreadable)';
       throw new EhcError(
         'RIG_STALLED',
         `no new code for ${ms} ms after ${n} codes; the page shows: ${text.replace(/\s+/g, ' ').slice(0, 200)}`,
