@@ -169,6 +169,19 @@ export interface LabAgentSpec {
   readonly wrapHsm?: (real: CipherMachine) => CipherMachine;
   /** Report card use to the central service (default true when there is one). */
   readonly central?: boolean;
+  /**
+   * Scanners outside the lab this agent opens besides its terminals: a real port (serial path,
+   * HID path, `tcp://host:port`), e.g. the bench rig's scanner reader. The lab waits for them to
+   * connect like its own terminals.
+   */
+  readonly scanners?: readonly LabExternalScanner[];
+}
+
+export interface LabExternalScanner {
+  readonly id: string;
+  readonly port: string;
+  readonly driver?: 'raw' | 'zebra-ssi' | 'honeywell' | 'newland' | 'grow' | 'hid-pos' | 'native';
+  readonly baudRate?: number;
 }
 
 /**

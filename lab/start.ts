@@ -416,13 +416,21 @@ async function startAgent(b: AgentBuild): Promise<LabAgent> {
       channelCode: a.channelCode ?? first?.channelCode ?? '02',
       medStepCode: a.medStepCode ?? '010101',
     },
-    scanners: mine.map((t) => ({
-      id: t.config.id,
-      port: t.device.url,
-      driver: t.protocol,
-      terminalCode: t.config.terminalCode,
-      channelCode: t.config.channelCode,
-    })),
+    scanners: [
+      ...mine.map((t) => ({
+        id: t.config.id,
+        port: t.device.url,
+        driver: t.protocol,
+        terminalCode: t.config.terminalCode,
+        channelCode: t.config.channelCode,
+      })),
+      ...(a.scanners ?? []).map((x) => ({
+        id: x.id,
+        port: x.port,
+        ...(x.driver ? { driver: x.driver } : {}),
+        ...(x.baudRate ? { baudRate: x.baudRate } : {}),
+      })),
+    ],
     verify: {
       // With TLS the agent gets the lab's central client object (no config section), so chain/central need it in config: hsm.
       mode: a.verifyMode ?? (b.central && !b.centralObject ? 'chain' : 'hsm'),

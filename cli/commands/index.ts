@@ -13,6 +13,7 @@ import { registerDoctor } from './doctor.js';
 import { registerFirmware } from './firmware.js';
 import { registerHsm } from './hsm.js';
 import { registerQr } from './qr.js';
+import { registerRig } from './rig.js';
 import { registerService } from './service.js';
 
 export const commandModules: readonly RegisterCommands[] = [
@@ -30,4 +31,5 @@ export const commandModules: readonly RegisterCommands[] = [
   registerBenchLoad,
   registerBenchDecode,
   registerBenchLatency,
+  registerRig,
 ];

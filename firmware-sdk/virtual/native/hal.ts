@@ -125,9 +125,15 @@ export interface BeepRecord {
   readonly count: number;
 }
 
-/** Beeper and LED that remember what the host asked for. */
+/** What the host asked the beeper or the LED for, as `RecordingFeedback` listeners see it. */
+export type FeedbackRecord =
+  | ({ readonly part: 'beeper' } & BeepRecord)
+  | { readonly part: 'led'; readonly kind: 'good' | 'bad' | 'off'; readonly durationMs: number };
+
+/** Beeper and LED that remember what the host asked for, and tell listeners at once. */
 export class RecordingFeedback implements HalBeeper, HalLed {
   readonly beeps: BeepRecord[] = [];
+  readonly #listeners = new Set<(r: FeedbackRecord) => void>();
   led: { readonly kind: 'good' | 'bad' | 'off'; readonly durationMs: number } = {
     kind: 'off',
     durationMs: 0,
@@ -136,9 +142,19 @@ export class RecordingFeedback implements HalBeeper, HalLed {
   beep(kind: 'good' | 'bad', count: number): void {
     this.beeps.push({ kind, count });
     if (this.beeps.length > 1000) this.beeps.shift();
+    for (const l of this.#listeners) l({ part: 'beeper', kind, count });
   }
 
   set(kind: 'good' | 'bad' | 'off', durationMs: number): void {
     this.led = { kind, durationMs };
+    for (const l of this.#listeners) l({ part: 'led', kind, durationMs });
+  }
+
+  /** Calls `listener` with every later beep and LED command; returns the unsubscribe. */
+  listen(listener: (r: FeedbackRecord) => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
   }
 }

@@ -2,5 +2,6 @@
 
 export * from './camera-decoder.js';
 export * from './faults.js';
+export * from './frame-camera.js';
 export * from './hal.js';
 export * from './terminal.js';
