@@ -5,14 +5,15 @@
  * `FrameCamera` (firmware-sdk: degradation + the real decoder), which reports what it reads to
  * the native terminal the agent drives. Frames are processed latest-first: when the decoder is
  * busy, older frames waiting behind a newer one are dropped (counted), as a camera drops them.
+ * The JPEG of each frame is decoded in a worker thread (jpeg-worker.ts), off the agent's loop.
  */
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { decodeImageFile } from '../../firmware-sdk/decode/codecs.js';
 import type { Image } from '../../firmware-sdk/decode/image.js';
 import type { FrameCamera, FrameOutcome } from '../../firmware-sdk/virtual/native/frame-camera.js';
 import { EhcError } from '../../protocol/errors.js';
 import { launchChromium } from './chromium.js';
 import { rigNow } from './display-server.js';
+import { JpegWorker } from './jpeg-worker.js';
 import { readMarker } from './marker.js';
 
 export interface FrameEvent {
@@ -71,8 +72,10 @@ function crop(img: Image, v: { x: number; y: number; width: number; height: numb
 export class VirtualCamera {
   readonly counts = { received: 0, processed: 0, dropped: 0, skipped: 0, badFrames: 0 };
   #latest: { bytes: Buffer; at: number } | undefined;
-  #scheduled = false;
+  #busy = false;
   #stopped = false;
+  /** JPEG decoding off the event loop the agent shares (jpeg-worker.ts). */
+  readonly #jpeg = new JpegWorker();
 
   private constructor(
     private readonly o: VirtualCameraOptions,
@@ -83,12 +86,14 @@ export class VirtualCamera {
 
   static async open(o: VirtualCameraOptions): Promise<VirtualCamera> {
     const browser = await launchChromium(o.executablePath);
+    let cam: VirtualCamera | undefined;
     try {
       const page = await browser.newPage({ viewport: o.viewport ?? { width: 480, height: 720 } });
       const cdp = await page.context().newCDPSession(page);
-      const cam = new VirtualCamera(o, browser, page, cdp);
+      cam = new VirtualCamera(o, browser, page, cdp);
+      const c = cam;
       cdp.on('Page.screencastFrame', (f) => {
-        cam.#frame(f.data, rigNow());
+        c.#frame(f.data, rigNow());
         cdp.send('Page.screencastFrameAck', { sessionId: f.sessionId }).catch(() => undefined);
       });
       await cdp.send('Page.startScreencast', { format: 'jpeg', quality: o.quality ?? 85, everyNthFrame: 1 });
@@ -96,6 +101,7 @@ export class VirtualCamera {
       return cam;
     } catch (e) {
       await browser.close();
+      if (cam !== undefined) await cam.#jpeg.close();
       throw e instanceof EhcError
         ? e
         : new EhcError('RIG_CAMERA', 'cannot start the virtual camera', { cause: e });
@@ -107,24 +113,30 @@ export class VirtualCamera {
     this.counts.received++;
     if (this.#latest) this.counts.dropped++;
     this.#latest = { bytes: Buffer.from(base64, 'base64'), at };
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      const f = this.#latest;
-      this.#latest = undefined;
-      if (f && !this.#stopped) this.#process(f.bytes, f.at);
-    });
+    if (!this.#busy) void this.#pump();
   }
 
-  #process(bytes: Buffer, at: number): void {
-    const img = decodeImageFile(bytes);
-    if (!img.ok) {
-      this.counts.badFrames++;
-      return;
+  /** Decodes the newest waiting frame, then the next newest, until none waits. */
+  async #pump(): Promise<void> {
+    this.#busy = true;
+    try {
+      for (let f = this.#latest; f !== undefined && !this.#stopped; f = this.#latest) {
+        this.#latest = undefined;
+        const img = await this.#jpeg.decode(f.bytes).catch(() => ({ ok: false as const, why: 'worker' }));
+        if (this.#stopped) return;
+        if (!img.ok) {
+          this.counts.badFrames++;
+          continue;
+        }
+        this.#process(img.image, f.at);
+      }
+    } finally {
+      this.#busy = false;
     }
+  }
+
+  #process(frame: Image, at: number): void {
     this.counts.processed++;
-    const frame: Image = img.value;
     const ev: FrameEvent = { at, displayId: readMarker(frame) };
     this.o.onFrame(ev);
     if (ev.displayId === 0) return;
@@ -145,5 +157,6 @@ export class VirtualCamera {
     this.#stopped = true;
     await this.cdp.send('Page.stopScreencast').catch(() => undefined);
     await this.browser.close();
+    await this.#jpeg.close();
   }
 }
