@@ -14,6 +14,7 @@ import { registerFirmware } from './firmware.js';
 import { registerHsm } from './hsm.js';
 import { registerQr } from './qr.js';
 import { registerService } from './service.js';
+import { registerSoak } from './soak.js';
 
 export const commandModules: readonly RegisterCommands[] = [
   registerQr,
@@ -30,4 +31,5 @@ export const commandModules: readonly RegisterCommands[] = [
   registerBenchLoad,
   registerBenchDecode,
   registerBenchLatency,
+  registerSoak,
 ];

@@ -111,8 +111,10 @@ export class TcpProxy {
   resume(): void {
     if (!this.stalled) return;
     this.stalled = false;
-    for (const s of this.pairs) s.resume();
+    // Hanging connections stay paused until relayed: resumed before their relay listens, the
+    // bytes they hold would be emitted to nobody.
     const waiting = this.hanging.splice(0);
+    for (const s of this.pairs) if (!waiting.includes(s)) s.resume();
     for (const c of waiting) if (!c.destroyed) this.route(c);
   }
 
