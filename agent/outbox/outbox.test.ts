@@ -32,6 +32,34 @@ class ScriptedSink implements UseRecordSink {
 }
 
 describe('outbox', () => {
+  it('a record stamped ahead of the clock (the clock stepped back since) is delivered at once (soak finding)', async () => {
+    const store = new OutboxStore(openSqlite(':memory:'));
+    // stamped 2 min ahead: enqueued while the wall clock was 2 min fast, then it stepped back
+    store.enqueue(rec(1), 120_000);
+    const sink = new ScriptedSink();
+    const sender = new OutboxSender(store, sink, { now: () => 0, maxBackoffMs: 2000 });
+    await sender.drained();
+    expect(sink.received).toEqual([rec(1).recordId]);
+  });
+
+  it('a retry set before the clock stepped back by more than the longest backoff is due at once', async () => {
+    let now = 1_000_000;
+    const store = new OutboxStore(openSqlite(':memory:'));
+    store.enqueue(rec(1), now);
+    const sink = new ScriptedSink(['unavailable', 'ok']);
+    const sender = new OutboxSender(store, sink, {
+      now: () => now,
+      random: () => 0.99,
+      baseBackoffMs: 1000,
+      maxBackoffMs: 5000,
+    });
+    await sender.drained();
+    expect(sink.received).toEqual([]);
+    now -= 3_600_000; // the clock steps back an hour
+    await sender.drained();
+    expect(sink.received).toEqual([rec(1).recordId]);
+  });
+
   it('delivers in order, in batches, each record once', async () => {
     const store = new OutboxStore(openSqlite(':memory:'));
     for (let i = 0; i < 120; i++) store.enqueue(rec(i), 1000);

@@ -65,7 +65,7 @@ export class OutboxSender {
 
   /** Resolves when nothing is due right now and no batch is in flight (for tests and shutdown). */
   async drained(): Promise<void> {
-    while (this.running || this.store.due(this.now(), 1).length > 0) {
+    while (this.running || this.store.due(this.now(), 1, this.maxBackoffMs).length > 0) {
       if (!this.running) await this.runOnce();
       else await new Promise<void>((r) => this.idleWaiters.push(r));
     }
@@ -85,7 +85,7 @@ export class OutboxSender {
     this.running = true;
     try {
       for (;;) {
-        const batch = this.store.due(this.now(), this.batchSize);
+        const batch = this.store.due(this.now(), this.batchSize, this.maxBackoffMs);
         if (batch.length === 0) break;
         const ids = batch.map((r) => r.recordId);
         let result: Awaited<ReturnType<UseRecordSink['send']>>;
@@ -127,7 +127,9 @@ export class OutboxSender {
       for (const w of waiters) w();
       if (!this.stopped) {
         const next = this.store.nextDueAt();
-        if (next !== undefined) this.schedule(Math.max(this.lingerMs, next - this.now()));
+        // never longer than the longest backoff: a clock that stepped back must not hold the retry
+        if (next !== undefined)
+          this.schedule(Math.min(this.maxBackoffMs, Math.max(this.lingerMs, next - this.now())));
       }
     }
   }

@@ -25,6 +25,8 @@ export function soakSummary(r: SoakResult): string {
   lines.push(
     `scans ${r.scans.sent}, lost ${r.scans.lost}, accepted twice ${r.scans.acceptedTwice}, accepted while the cipher machine was down ${r.scans.acceptedWhileDown}`,
     `event-loop lag p99 ${r.eventLoop.p99Ms.toFixed(1)} ms (max ${r.eventLoop.maxMs.toFixed(1)} ms); RSS slope ${r.resources.rssSlopeMbPerMin.toFixed(2)} MB/min, fd slope ${r.resources.fdSlopePerMin.toFixed(2)}/min`,
+    `refused at the terminal but claimed at the central service: ${r.scans.refusedButClaimedAtCentral}`,
+    `recovery after the load (every scan answered, outbox empty): ${r.outbox.drainS.toFixed(1)} s`,
     `faults survived: ${r.faultClasses.map((c) => `${c.fault} ${c.survived}/${c.planned}`).join(', ')}`,
     r.ok ? 'soak PASSED' : 'soak FAILED',
   );

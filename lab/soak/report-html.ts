@@ -15,7 +15,7 @@ const esc = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 const W = 960;
-const LEFT = 60;
+const LEFT = 150;
 const RIGHT = 20;
 
 interface Line {
@@ -67,6 +67,9 @@ function timeChart(r: SoakResult, title: string, unit: string, lines: readonly L
       `<text x="${x(t)}" y="${top + h + 14}" font-size="10" text-anchor="middle">${esc(t >= 120 ? `${(t / 60).toFixed(0)} min` : `${t.toFixed(0)} s`)}</text>`,
     );
   }
+  parts.push(
+    `<line x1="${x(r.durationS)}" x2="${x(r.durationS)}" y1="${top}" y2="${top + h}" stroke="#444" stroke-dasharray="4 3"><title>end of load, recovery after</title></line>`,
+  );
   lines.forEach((l, j) => {
     const pts = r.samples.map((s) => `${x(s.tS).toFixed(1)},${y(l.value(s)).toFixed(1)}`).join(' ');
     parts.push(
@@ -161,6 +164,7 @@ ${timeChart(r, 'Event-loop lag per second', 'ms', [
 <h2>Verdicts</h2>
 <table>${row(['verdict', 'count'], true)}${verdicts.join('')}</table>
 <p>Extra verdicts (a scan answered again after a reconnect): ${r.scans.extraVerdicts}. Terminal waited for a fresh code: ${r.scans.starved} times; code generation failures at the central service: ${r.scans.generateFailures}.
+Refused at the terminal but claimed at the central service (code used up without a use): ${r.scans.refusedButClaimedAtCentral}.
 Outbox: ${r.outbox.accepted} uses accepted, ${r.outbox.delivered} stored at the central service, ${r.outbox.missing} missing, ${r.outbox.phantom} unknown.</p>
 </body></html>
 `;

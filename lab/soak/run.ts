@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
+import { parseEhcCode } from '../../protocol/qr/index.js';
 import type { LabFaultName, LabSpec } from '../spec.js';
 import { type LabSystem, startLab } from '../start.js';
 import { SoakLoad, type SoakScan, sleep } from './load.js';
@@ -97,6 +98,8 @@ export interface SoakResult {
     readonly generateFailures: number;
     readonly acceptedTwice: number;
     readonly acceptedWhileDown: number;
+    /** Refused at the terminal, yet claimed at the central service (code used up, no use). */
+    readonly refusedButClaimedAtCentral: number;
   };
   readonly outbox: {
     readonly accepted: number;
@@ -362,12 +365,26 @@ async function evaluate(
   const db = new Database(lab.central!.db, { readonly: true, fileMustExist: true });
   let records: { record_id: string }[];
   let usedOverOne: number;
+  const claimed = new Set<string>();
   try {
     records = db.prepare('SELECT record_id FROM use_records').all() as { record_id: string }[];
     usedOverOne = (db.prepare('SELECT COUNT(*) AS n FROM used_codes WHERE uses > 1').get() as { n: number })
       .n;
+    const rows = db.prepare('SELECT ehc_id, validity FROM used_codes').all() as {
+      ehc_id: string;
+      validity: string;
+    }[];
+    for (const r of rows) claimed.add(`${r.ehc_id}:${r.validity}`.toUpperCase());
   } finally {
     db.close();
+  }
+  // Refused at the terminal but claimed (used up) at the central service: the patient needs a new code.
+  let burnt = 0;
+  for (const s of sent) {
+    if (s.verdicts.some((v) => v.verdict === 'VALID')) continue;
+    const p = parseEhcCode(s.code);
+    if (p.ok && p.value.validity && claimed.has(`${p.value.ehcId}:${p.value.validity}`.toUpperCase()))
+      burnt++;
   }
   const recordIds = new Map<string, number>();
   for (const r of records) recordIds.set(r.record_id, (recordIds.get(r.record_id) ?? 0) + 1);
@@ -377,7 +394,8 @@ async function evaluate(
   const agentCounts = { ...lab.agentOf('t1').agent.outbox.counts() };
 
   // Resources after warm-up.
-  const warm = samples.filter((s) => s.tS >= schedule.warmupS);
+  // under load only: the recovery after it (no scans) would pull the slope down
+  const warm = samples.filter((s) => s.tS >= schedule.warmupS && s.tS <= o.durationS);
   const mins = warm.map((s) => s.tS / 60);
   const rssSlope = slope(
     mins,
@@ -482,6 +500,7 @@ async function evaluate(
       generateFailures: load.generateFailures,
       acceptedTwice,
       acceptedWhileDown,
+      refusedButClaimedAtCentral: burnt,
     },
     outbox: {
       accepted: validIds.size,

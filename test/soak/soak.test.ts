@@ -36,13 +36,16 @@ describe('ehc soak (compressed schedule)', () => {
     expect(down.verdictsDuring['VALID (degraded)'] ?? 0).toBeGreaterThan(0);
     expect(r.scans.verdicts.VALID ?? 0).toBeGreaterThan(100);
     expect(r.outbox.delivered).toBe(r.outbox.accepted);
+    // recovery is prompt: records scanned during a forward clock jump used to wait out the jump
+    expect(r.outbox.drainS).toBeLessThan(30);
     expect(r.eventLoop.p99Ms).toBeGreaterThan(0);
     // quiet progress: at most one line per 10 s (plus the closing one)
     expect(lines.length).toBeLessThanOrEqual(Math.ceil(102 / 10) + 2);
     const html = soakReportHtml(r);
     expect(html).toContain('<svg');
     expect(html).toContain('Fault timeline');
-    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/);
+    // self-contained: no script, nothing loaded from anywhere (URLs appear only as text)
+    expect(html).not.toMatch(/<script|<link|(src|href)=["']?https?:/i);
   }, 240_000);
 
   it('fails when a bound is not met (the assertions can fail)', async () => {
@@ -57,7 +60,9 @@ describe('ehc soak (compressed schedule)', () => {
     const r = await runSoak({ schedule: strict, durationS: 12, minFiresPerClass: 5 });
     expect(r.ok).toBe(false);
     const byName = Object.fromEntries(r.assertions.map((a) => [a.name, a.ok]));
-    expect(byName['RSS slope after warm-up']).toBe(false);
+    // the slope assertion follows the measured slope against a bound of 0 growth
+    expect(byName['RSS slope after warm-up']).toBe(r.resources.rssSlopeMbPerMin <= 0);
+    expect(byName['open file descriptors slope after warm-up']).toBe(r.resources.fdSlopePerMin <= 0);
     expect(byName['every fault class fired and was cleared without error']).toBe(false);
     expect(byName['scans lost (sent by the terminal, no verdict)']).toBe(true);
   }, 120_000);
