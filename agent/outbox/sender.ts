@@ -83,6 +83,7 @@ export class OutboxSender {
   private async runOnce(): Promise<void> {
     if (this.running || this.stopped) return;
     this.running = true;
+    let storeFailed = false;
     try {
       for (;;) {
         const batch = this.store.due(this.now(), this.batchSize, this.maxBackoffMs);
@@ -120,12 +121,22 @@ export class OutboxSender {
         );
         break;
       }
+    } catch (e) {
+      // The store itself failed (SQLITE_FULL: the disk is full; I/O errors). Nothing may escape
+      // into the timer that ran us (an unhandled rejection ends the agent). A batch the platform
+      // took but that could not be marked delivered stays pending and is sent again later; its
+      // record ids make that idempotent at the platform.
+      storeFailed = true;
+      this.failures++;
+      this.opts.logger?.error({ err: e }, 'outbox store failed; delivery retried later');
     } finally {
       this.running = false;
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
-      if (!this.stopped) {
+      if (!this.stopped && storeFailed) {
+        this.schedule(Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** Math.min(this.failures - 1, 20)));
+      } else if (!this.stopped) {
         const next = this.store.nextDueAt();
         // never longer than the longest backoff: a clock that stepped back must not hold the retry
         if (next !== undefined)
