@@ -35,6 +35,7 @@ export async function evaluate(
   hist: ReturnType<typeof monitorEventLoopDelay>,
   drainS: number,
   startedAt: string,
+  unhandled: readonly string[] = [],
 ): Promise<SoakResult> {
   const { schedule } = o;
   const sent = load.sent;
@@ -137,6 +138,13 @@ export async function evaluate(
   const minFires = o.minFiresPerClass ?? 1;
   const b = schedule.bounds;
   const assertions: SoakAssertion[] = [
+    {
+      name: 'no error escaped unhandled (unhandled rejections, uncaught exceptions)',
+      ok: unhandled.length === 0,
+      value: String(unhandled.length),
+      bound: '0',
+      ...(unhandled.length > 0 ? { detail: unhandled.slice(0, 3).join(' / ') } : {}),
+    },
     {
       name: 'every fault class fired and was cleared without error',
       ok: classes.every((c) => c.survived >= minFires && c.errors === 0),

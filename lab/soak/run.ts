@@ -73,7 +73,19 @@ export function soakLabSpec(schedule: SoakSchedule): LabSpec {
 export async function runSoak(o: SoakRunOptions): Promise<SoakResult> {
   const { schedule, durationS } = o;
   const startedAt = new Date().toISOString();
-  const lab = await startLab(soakLabSpec(schedule));
+  // An error nobody handled would end the process (and the run) with no report: record it as
+  // a failed assertion instead.
+  const unhandled: string[] = [];
+  const onUnhandled = (e: unknown): void => {
+    unhandled.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+  };
+  process.on('unhandledRejection', onUnhandled);
+  process.on('uncaughtException', onUnhandled);
+  const lab = await startLab(soakLabSpec(schedule)).catch((e: unknown) => {
+    process.off('unhandledRejection', onUnhandled);
+    process.off('uncaughtException', onUnhandled);
+    throw e;
+  });
   const histAll = monitorEventLoopDelay({ resolution: 5 });
   const histTick = monitorEventLoopDelay({ resolution: 5 });
   const timers: NodeJS.Timeout[] = [];
@@ -197,11 +209,13 @@ export async function runSoak(o: SoakRunOptions): Promise<SoakResult> {
     load.detach();
     histAll.disable();
     histTick.disable();
-    return await evaluate(lab, load, o, events, samples, histAll, drainS, startedAt);
+    return await evaluate(lab, load, o, events, samples, histAll, drainS, startedAt, unhandled);
   } finally {
     for (const t of timers) clearTimeout(t);
     histAll.disable();
     histTick.disable();
     await lab.stop();
+    process.off('unhandledRejection', onUnhandled);
+    process.off('uncaughtException', onUnhandled);
   }
 }
