@@ -94,13 +94,13 @@ export class LabCipherMachines {
     });
     this.processes[i] = child;
     this.starts[i] = (this.starts[i] ?? 0) + 1;
-    const deadline = Date.now() + 30_000;
+    const deadline = Date.now() + 60_000; // tsx compiles the CLI first: 30 s was exceeded once at load 6 on 2 cores
     while (!(await accepts(port))) {
       if (child.exitCode !== null || child.signalCode !== null)
         throw new EhcError('LAB_SETUP', `cipher machine ${i} process exited at start: ${stderr.trim()}`);
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new EhcError('LAB_SETUP', `cipher machine ${i} process did not listen within 30 s`);
+        throw new EhcError('LAB_SETUP', `cipher machine ${i} process did not listen within 60 s`);
       }
       await new Promise((r) => setTimeout(r, 50));
     }
