@@ -55,6 +55,12 @@ export interface LabHsmSpec {
   readonly lifetimeS?: number;
   /** Ports to listen on, by machine (default any free port). */
   readonly ports?: readonly number[];
+  /**
+   * Run each machine as its own child process (`ehc sim hsm` on a key file in the lab
+   * directory) instead of in this process, so the `cipher-machine-kill` fault can `kill -9` it:
+   * the process dies with its sockets, the kernel resets them. Default false (in-process).
+   */
+  readonly process?: boolean;
 }
 
 export interface LabExternalHsm {
@@ -170,6 +176,12 @@ export interface LabAgentSpec {
   /** Report card use to the central service (default true when there is one). */
   readonly central?: boolean;
   /**
+   * The lab's movable clock (spec `clock: 'movable'`) is also this agent's scan-pipeline wall
+   * clock (replay guard, repeat filter, verdict and card-use times), so `clock-jump` moves the
+   * kiosk's clock under the scans. Default false (the pipeline reads `Date.now`).
+   */
+  readonly movableScanClock?: boolean;
+  /**
    * Scanners outside the lab this agent opens besides its terminals: a real port (serial path,
    * HID path, `tcp://host:port`), e.g. the bench rig's scanner reader. The lab waits for them to
    * connect like its own terminals.
@@ -190,9 +202,47 @@ export interface LabExternalScanner {
  * and keys when restored); `central-primary` stops the first central instance (server and its
  * database handle closed; same port when restored); `central-latency` delays every reply of
  * the central relay (`inject(name, ms)`).
+ *
+ * `cipher-machine-kill` sends SIGKILL to the first machine's process (`hsm.process`) and
+ * `clear` starts a new process on the same port and key file; `cipher-machine-link-half-open`
+ * makes every link relay stop reading and forwarding while keeping its sockets open (the peer
+ * stops reading: writes pile up in kernel buffers, nothing answers, nothing is reset; new
+ * connections are accepted and left hanging); `scanner-unplug` pulls the virtual cable of a
+ * terminal (its TCP connection reset, reconnects refused until replugged); `outbox-disk-full`
+ * pins the agent database's `max_page_count` to its current size, so SQLite fails every write
+ * that needs a new page with SQLITE_FULL, its own disk-full path (the file system is not full);
+ * `clock-jump` moves the lab's movable clock by `ms` and `clear` sets it back to real time.
  */
 export type LabFaultName =
   | 'cipher-machine-links'
   | 'cipher-machine-primary'
   | 'central-primary'
-  | 'central-latency';
+  | 'central-latency'
+  | 'cipher-machine-kill'
+  | 'cipher-machine-link-half-open'
+  | 'scanner-unplug'
+  | 'outbox-disk-full'
+  | 'clock-jump';
+
+/** Every fault name, in the order reports list them. */
+export const LAB_FAULT_NAMES: readonly LabFaultName[] = [
+  'cipher-machine-links',
+  'cipher-machine-primary',
+  'central-primary',
+  'central-latency',
+  'cipher-machine-kill',
+  'cipher-machine-link-half-open',
+  'scanner-unplug',
+  'outbox-disk-full',
+  'clock-jump',
+];
+
+/**
+ * What one `inject` acts on or how hard: `ms` (central-latency: delay per reply; clock-jump:
+ * the jump, negative = backwards), `target` (scanner-unplug: a terminal id, default every
+ * terminal; outbox-disk-full: an agent name, default every agent).
+ */
+export interface LabFaultOptions {
+  readonly ms?: number;
+  readonly target?: string;
+}

@@ -117,7 +117,8 @@ function needsDir(spec: LabSpec): boolean {
     c !== undefined &&
     !isExternalCentral(c) &&
     (c.db === 'file' || c.instances === 2 || !!c.admin);
-  return !!spec.tls || centralFiles || (spec.agents ?? []).some((a) => a.storage === 'file');
+  const hsmProcess = typeof spec.hsm === 'object' && !isExternalHsm(spec.hsm) && !!spec.hsm.process;
+  return !!spec.tls || hsmProcess || centralFiles || (spec.agents ?? []).some((a) => a.storage === 'file');
 }
 
 /**
@@ -158,7 +159,7 @@ async function build(spec: LabSpec, resources: Resources): Promise<LabSystem> {
   let hsmEndpoints: readonly HsmEndpoint[] = [];
   if (isExternalHsm(spec.hsm)) hsmEndpoints = spec.hsm.external;
   else if (spec.hsm !== false) {
-    machines = await LabCipherMachines.start(spec.hsm ?? {}, pki, logger, resources);
+    machines = await LabCipherMachines.start(spec.hsm ?? {}, pki, logger, resources, dir);
     hsmEndpoints = machines.linkEndpoints;
   }
   const hsmClient = (timeoutMs = 1000): CipherMachine => {
@@ -262,7 +263,7 @@ async function build(spec: LabSpec, resources: Resources): Promise<LabSystem> {
     agents.set(name, la);
   }
 
-  const faults = new LabFaults(spec.faults ?? [], machines, central);
+  const faults = new LabFaults(spec.faults ?? [], { machines, central, terminals, agents, clock });
 
   const terminal = (id: string): LabTerminalHandle => {
     const t = terminals.get(id);
@@ -472,6 +473,7 @@ async function startAgent(b: AgentBuild): Promise<LabAgent> {
       adminPassword: initial,
       fastPasswordHashing: true,
       ...(a.admin ? { adminClock: b.clock.now } : {}),
+      ...(a.movableScanClock ? { nowMs: b.clock.now } : {}),
     });
   let agent = make();
   b.resources.defer(`agent ${name}`, () => agent.stop());

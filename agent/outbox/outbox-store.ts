@@ -45,7 +45,10 @@ export class OutboxStore {
       'INSERT INTO outbox (record_id, payload, created_at, next_attempt_at) VALUES (?, ?, ?, ?) ON CONFLICT(record_id) DO NOTHING',
     );
     this.dueStmt = db.prepare(
-      "SELECT payload FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY created_at, record_id LIMIT ?",
+      // Never tried (a new record is due at once, whatever time it was stamped with), retry
+      // time come, or a retry time past the horizon: only a wall clock that stepped back since
+      // the record was stamped puts it there.
+      "SELECT payload FROM outbox WHERE state = 'pending' AND (attempts = 0 OR next_attempt_at <= ? OR next_attempt_at > ?) ORDER BY created_at, record_id LIMIT ?",
     );
     this.deliveredStmt = db.prepare(
       "UPDATE outbox SET state = 'delivered', done_at = ?, last_error = NULL WHERE record_id = ?",
@@ -66,9 +69,14 @@ export class OutboxStore {
     this.insertStmt.run(record.recordId, JSON.stringify(record), nowMs, nowMs);
   }
 
-  /** Pending records whose retry time has come, oldest first. */
-  due(nowMs: number, limit: number): CardUseRecord[] {
-    return (this.dueStmt.all(nowMs, limit) as { payload: string }[]).map(
+  /**
+   * Pending records that are due, oldest first: never tried yet, or their retry time has come,
+   * or their retry time lies more than `horizonMs` (the longest backoff) ahead — the wall clock
+   * stepped back after it was set, and waiting for the clock to catch up could take hours.
+   */
+  due(nowMs: number, limit: number, horizonMs = Number.MAX_SAFE_INTEGER): CardUseRecord[] {
+    const beyond = Math.min(Number.MAX_SAFE_INTEGER, nowMs + horizonMs);
+    return (this.dueStmt.all(nowMs, beyond, limit) as { payload: string }[]).map(
       (r) => JSON.parse(r.payload) as CardUseRecord,
     );
   }

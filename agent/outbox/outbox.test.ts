@@ -32,6 +32,71 @@ class ScriptedSink implements UseRecordSink {
 }
 
 describe('outbox', () => {
+  it('a full disk while marking a batch delivered does not escape; the batch is re-sent once the disk has room (soak finding)', async () => {
+    const db = openSqlite(':memory:');
+    const store = new OutboxStore(db);
+    for (let i = 0; i < 3; i++) store.enqueue(rec(i), 0);
+    const sink = new ScriptedSink();
+    const sender = new OutboxSender(store, sink, {
+      now: () => 0,
+      baseBackoffMs: 20,
+      maxBackoffMs: 40,
+      lingerMs: 1,
+    });
+    const real = store.markDelivered.bind(store);
+    let full = true;
+    store.markDelivered = (ids, nowMs) => {
+      if (full) throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      real(ids, nowMs);
+    };
+    const unhandled: unknown[] = [];
+    const onUnhandled = (e: unknown): void => {
+      unhandled.push(e);
+    };
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      sender.start();
+      for (let i = 0; i < 50 && sink.batches < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(sink.batches).toBeGreaterThanOrEqual(2); // retried after the store failure
+      expect(store.counts().pending).toBe(3);
+      full = false;
+      for (let i = 0; i < 100 && store.counts().pending > 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(store.counts()).toEqual({ pending: 0, delivered: 3, parked: 0 });
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await sender.stop();
+    }
+  });
+
+  it('a record stamped ahead of the clock (the clock stepped back since) is delivered at once (soak finding)', async () => {
+    const store = new OutboxStore(openSqlite(':memory:'));
+    // stamped 2 min ahead: enqueued while the wall clock was 2 min fast, then it stepped back
+    store.enqueue(rec(1), 120_000);
+    const sink = new ScriptedSink();
+    const sender = new OutboxSender(store, sink, { now: () => 0, maxBackoffMs: 2000 });
+    await sender.drained();
+    expect(sink.received).toEqual([rec(1).recordId]);
+  });
+
+  it('a retry set before the clock stepped back by more than the longest backoff is due at once', async () => {
+    let now = 1_000_000;
+    const store = new OutboxStore(openSqlite(':memory:'));
+    store.enqueue(rec(1), now);
+    const sink = new ScriptedSink(['unavailable', 'ok']);
+    const sender = new OutboxSender(store, sink, {
+      now: () => now,
+      random: () => 0.99,
+      baseBackoffMs: 1000,
+      maxBackoffMs: 5000,
+    });
+    await sender.drained();
+    expect(sink.received).toEqual([]);
+    now -= 3_600_000; // the clock steps back an hour
+    await sender.drained();
+    expect(sink.received).toEqual([rec(1).recordId]);
+  });
+
   it('delivers in order, in batches, each record once', async () => {
     const store = new OutboxStore(openSqlite(':memory:'));
     for (let i = 0; i < 120; i++) store.enqueue(rec(i), 1000);

@@ -65,7 +65,7 @@ export class OutboxSender {
 
   /** Resolves when nothing is due right now and no batch is in flight (for tests and shutdown). */
   async drained(): Promise<void> {
-    while (this.running || this.store.due(this.now(), 1).length > 0) {
+    while (this.running || this.store.due(this.now(), 1, this.maxBackoffMs).length > 0) {
       if (!this.running) await this.runOnce();
       else await new Promise<void>((r) => this.idleWaiters.push(r));
     }
@@ -83,9 +83,10 @@ export class OutboxSender {
   private async runOnce(): Promise<void> {
     if (this.running || this.stopped) return;
     this.running = true;
+    let storeFailed = false;
     try {
       for (;;) {
-        const batch = this.store.due(this.now(), this.batchSize);
+        const batch = this.store.due(this.now(), this.batchSize, this.maxBackoffMs);
         if (batch.length === 0) break;
         const ids = batch.map((r) => r.recordId);
         let result: Awaited<ReturnType<UseRecordSink['send']>>;
@@ -120,14 +121,26 @@ export class OutboxSender {
         );
         break;
       }
+    } catch (e) {
+      // The store itself failed (SQLITE_FULL: the disk is full; I/O errors). Nothing may escape
+      // into the timer that ran us (an unhandled rejection ends the agent). A batch the platform
+      // took but that could not be marked delivered stays pending and is sent again later; its
+      // record ids make that idempotent at the platform.
+      storeFailed = true;
+      this.failures++;
+      this.opts.logger?.error({ err: e }, 'outbox store failed; delivery retried later');
     } finally {
       this.running = false;
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
       for (const w of waiters) w();
-      if (!this.stopped) {
+      if (!this.stopped && storeFailed) {
+        this.schedule(Math.min(this.maxBackoffMs, this.baseBackoffMs * 2 ** Math.min(this.failures - 1, 20)));
+      } else if (!this.stopped) {
         const next = this.store.nextDueAt();
-        if (next !== undefined) this.schedule(Math.max(this.lingerMs, next - this.now()));
+        // never longer than the longest backoff: a clock that stepped back must not hold the retry
+        if (next !== undefined)
+          this.schedule(Math.min(this.maxBackoffMs, Math.max(this.lingerMs, next - this.now())));
       }
     }
   }

@@ -15,6 +15,7 @@ import { registerHsm } from './hsm.js';
 import { registerQr } from './qr.js';
 import { registerRig } from './rig.js';
 import { registerService } from './service.js';
+import { registerSoak } from './soak.js';
 
 export const commandModules: readonly RegisterCommands[] = [
   registerQr,
@@ -32,4 +33,5 @@ export const commandModules: readonly RegisterCommands[] = [
   registerBenchDecode,
   registerBenchLatency,
   registerRig,
+  registerSoak,
 ];

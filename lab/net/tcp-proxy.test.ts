@@ -46,6 +46,39 @@ describe('TcpProxy', () => {
     expect(await ask(port, 'hi')).toBe('a:hi');
   });
 
+  it('half-open: nothing is answered and nothing is closed; after resume what piled up is relayed', async () => {
+    const a = await echo('a');
+    open.push(a.server);
+    const p = await TcpProxy.start({ upstreams: [{ host: '127.0.0.1', port: a.port }] });
+    open.push(p);
+    // an established connection and one opened while half-open
+    const old = connect({ host: '127.0.0.1', port: p.port });
+    await new Promise((r) => old.once('connect', r));
+    old.on('error', () => {});
+    const got: string[] = [];
+    let closed = 0;
+    old.on('data', (d) => got.push(`old ${d}`));
+    old.on('close', () => closed++);
+    await new Promise((r) => setTimeout(r, 50));
+    p.halfOpen();
+    expect(p.isHalfOpen).toBe(true);
+    old.write('x');
+    const late = connect({ host: '127.0.0.1', port: p.port });
+    late.on('error', () => {});
+    late.on('connect', () => late.write('y'));
+    late.on('data', (d) => got.push(`late ${d}`));
+    late.on('close', () => closed++);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got).toEqual([]);
+    expect(closed).toBe(0);
+    expect(late.destroyed || old.destroyed).toBe(false);
+    p.resume();
+    for (let i = 0; i < 50 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(got.sort()).toEqual(['late a:y', 'old a:x']);
+    old.destroy();
+    late.destroy();
+  });
+
   it('resets a relayed connection when cut', async () => {
     const a = await echo('a');
     open.push(a.server);

@@ -90,6 +90,37 @@ export class TcpProxy {
     return this.server === undefined;
   }
 
+  /** Whether the relay is half-open (see `halfOpen`). */
+  get isHalfOpen(): boolean {
+    return this.stalled;
+  }
+
+  /**
+   * The peer stops reading: every relayed socket is paused (nothing is read from either side, so
+   * what the client writes piles up in the kernel's buffers and nothing is forwarded or
+   * answered), no socket is closed or reset, and new connections are accepted and left hanging.
+   * `resume()` reads and forwards again, including what piled up. Idempotent.
+   */
+  halfOpen(): void {
+    if (this.stalled) return;
+    this.stalled = true;
+    for (const s of this.pairs) s.pause();
+  }
+
+  /** Ends `halfOpen`: sockets read again and hanging connections are relayed. Idempotent. */
+  resume(): void {
+    if (!this.stalled) return;
+    this.stalled = false;
+    // Hanging connections stay paused until relayed: resumed before their relay listens, the
+    // bytes they hold would be emitted to nobody.
+    const waiting = this.hanging.splice(0);
+    for (const s of this.pairs) if (!waiting.includes(s)) s.resume();
+    for (const c of waiting) if (!c.destroyed) this.route(c);
+  }
+
+  private stalled = false;
+  private readonly hanging: Socket[] = [];
+
   /** Relayed connections open now. */
   get open(): number {
     return this.pairs.size;
@@ -106,6 +137,7 @@ export class TcpProxy {
     this.server = undefined;
     for (const sock of this.pairs) sock.resetAndDestroy();
     this.pairs.clear();
+    this.hanging.length = 0;
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
   }
 
@@ -140,6 +172,11 @@ export class TcpProxy {
     client.on('error', () => {});
     this.pairs.add(client);
     client.on('close', () => this.pairs.delete(client));
+    if (this.stalled) this.hanging.push(client);
+    else this.route(client);
+  }
+
+  private route(client: Socket): void {
     const start = this.roundRobin ? this.nextStart++ % this.upstreams.length : 0;
     void this.connectUpstream(0, client, start);
   }
@@ -188,6 +225,7 @@ export class TcpProxy {
     client.on('data', (d: Buffer) => up.write(d));
     client.on('end', () => up.end());
     up.on('data', (d: Buffer) => later(() => client.writable && client.write(d)));
-    client.resume();
+    if (this.stalled) up.pause();
+    else client.resume();
   }
 }
