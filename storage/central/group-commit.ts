@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../sqlite.js';
 
 interface Pending {
@@ -25,8 +26,17 @@ interface Pending {
  */
 export class GroupCommit {
   private pending: Pending[] = [];
+  // Prepared once (`db.exec` parses its SQL on every call; begin + commit by `exec` were 12.8 %
+  // of the service's CPU in a profiled verify run).
+  private readonly begin: Statement;
+  private readonly end: Statement;
+  private readonly undo: Statement;
 
-  constructor(private readonly db: Db) {}
+  constructor(private readonly db: Db) {
+    this.begin = db.prepare('BEGIN IMMEDIATE');
+    this.end = db.prepare('COMMIT');
+    this.undo = db.prepare('ROLLBACK');
+  }
 
   /** Queues `write` for this turn's transaction; resolves with its result once committed. */
   run<T>(write: () => T): Promise<T> {
@@ -43,7 +53,7 @@ export class GroupCommit {
     this.pending = [];
     const results: { ok: boolean; value: unknown }[] = [];
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      this.begin.run();
       for (const p of batch) {
         try {
           results.push({ ok: true, value: p.write() });
@@ -52,9 +62,9 @@ export class GroupCommit {
           results.push({ ok: false, value: e });
         }
       }
-      this.db.exec('COMMIT');
+      this.end.run();
     } catch (e) {
-      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      if (this.db.inTransaction) this.undo.run();
       for (const p of batch) p.reject(e);
       return;
     }
