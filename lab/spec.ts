@@ -109,7 +109,7 @@ export interface LabCentralSpec {
   readonly lifetimeS?: number;
   /** The central service's cipher-machine timeout, ms (default 200 for one instance, 1000 for two). */
   readonly hsmTimeoutMs?: number;
-  /** Size of the request replay cache (default 100,000; load benchmarks need millions). */
+  /** Size of the request replay cache (default the service's, 1,000,000; load benchmarks need more). */
   readonly replayCacheMaxEntries?: number;
 }
 

@@ -41,6 +41,8 @@ describe('SqliteCentralStore', () => {
     await store.insertUseRecords([use('a')], 'APP', 1);
     const file = join(dir, 'backup.db');
     await store.backup(file);
+    // The backup holds personal data: private whatever the umask (and a warm standby opens it).
+    if (process.platform !== 'win32') expect(statSync(file).mode & 0o077).toBe(0);
     const usedSince = claim({ generatedMs: 5, usedMs: 6, terminalCode: 'T1' });
     expect((await store.claimCode(usedSince)).accepted).toBe(true);
     await store.closeCard(card(1).ehcId, 'C', 2);

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Statement } from 'better-sqlite3';
 import { StoreError } from '../errors.js';
+import { prepareDatabaseFile } from '../file-mode.js';
 import { type Db, migrateSqlite, openSqlite, sqliteSchemaVersion } from '../sqlite.js';
 import { WalCheckpointer } from './checkpointer.js';
 import type {
@@ -284,6 +285,8 @@ export class SqliteCentralStore implements CentralStore {
 
   async backup(file: string): Promise<void> {
     this.tx.commit();
+    // A backup holds the same personal data: created 0600 like the database (file-mode.ts).
+    prepareDatabaseFile(file);
     try {
       await this.db.backup(file);
     } catch (e) {
