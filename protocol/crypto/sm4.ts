@@ -94,11 +94,9 @@ export function sm4EcbDecrypt(key: Uint8Array, data: Uint8Array, opts: Sm4Option
   const plain = ctx.dec.update(asBuffer(data));
   if (!padding) return plain;
   const pad = plain.length === 0 ? 0 : plain[plain.length - 1]!;
-  let bad = pad === 0 || pad > SM4_BLOCK ? 1 : 0;
-  for (let i = 1; i <= SM4_BLOCK && bad === 0; i++) {
-    if (i <= pad && plain[plain.length - i] !== pad) bad = 1;
-  }
-  if (bad !== 0) throw new CryptoError('CRYPTO_BAD_PADDING', 'SM4 decryption failed: bad padding');
+  let bad = pad === 0 || pad > SM4_BLOCK;
+  for (let i = 1; i <= pad && !bad; i++) bad = plain[plain.length - i] !== pad;
+  if (bad) throw new CryptoError('CRYPTO_BAD_PADDING', 'SM4 decryption failed: bad padding');
   return plain.subarray(0, plain.length - pad);
 }
 
