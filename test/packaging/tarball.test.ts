@@ -7,7 +7,7 @@
  * Dependencies come from npm's cache, warm after `npm ci`.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -60,6 +60,53 @@ describe('the npm package', () => {
     expect(files.some((f) => /^package\/(agent|sim|cli|test)\//.test(f))).toBe(false);
     expect(existsSync(ehc)).toBe(true);
   });
+
+  it('pins the kiosk install to the lockfile: the tarball unpacked, npm ci --omit=dev in it', async () => {
+    // In the checkout the shrinkwrap exists only while packing: npm ci keeps the full lockfile.
+    expect(existsSync(join(root, 'npm-shrinkwrap.json'))).toBe(false);
+    type Lock = { packages: Record<string, { version?: string; dev?: boolean; optional?: boolean }> };
+    const wrap = JSON.parse((await run('tar', ['-xzOf', tarball, 'package/npm-shrinkwrap.json'])).stdout) as Lock;
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as Lock;
+    expect(wrap.packages).toEqual(lock.packages);
+    const app = join(tmp, 'opt');
+    mkdirSync(app);
+    await run('tar', ['-xzf', tarball, '-C', app, '--strip-components=1']);
+    await run(
+      'npm',
+      // (the package's own allowScripts approves the native modules: npm refuses the flag here)
+      ['ci', '--omit=dev', '--prefer-offline', '--no-audit', '--no-fund'],
+      { cwd: app, env, maxBuffer: 16 << 20 },
+    );
+    // Every production package the kiosk got is the version the lockfile pins, and no dev tool.
+    const wrong: string[] = [];
+    let checked = 0;
+    for (const [p, want] of Object.entries(lock.packages)) {
+      if (p === '') continue;
+      const file = join(app, p, 'package.json');
+      if (want.dev === true) {
+        if (existsSync(file)) wrong.push(`${p}: dev package installed`);
+        continue;
+      }
+      if (!existsSync(file)) {
+        if (want.optional !== true) wrong.push(`${p}: missing`);
+        continue;
+      }
+      checked++;
+      const got = (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+      if (got !== want.version) wrong.push(`${p}: ${got} installed, ${want.version} pinned`);
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(50);
+    const doctor = await run(process.execPath, [join(app, 'dist', 'cli.js'), 'doctor', '--json'], {
+      cwd,
+      env,
+    }).catch((e: { stdout: string }) => e);
+    const native = (JSON.parse(doctor.stdout) as { checks: { id: string; status: string }[] }).checks.filter(
+      (c) => c.id === 'native',
+    );
+    expect(native.length).toBe(NATIVE.length);
+    expect(native.every((c) => c.status === 'ok')).toBe(true);
+  }, 300_000);
 
   it('runs `ehc --version` and `ehc demo` from an empty folder', async () => {
     expect(readdirSync(cwd)).toEqual([]);
