@@ -65,7 +65,9 @@ describe('the npm package', () => {
     // In the checkout the shrinkwrap exists only while packing: npm ci keeps the full lockfile.
     expect(existsSync(join(root, 'npm-shrinkwrap.json'))).toBe(false);
     type Lock = { packages: Record<string, { version?: string; dev?: boolean; optional?: boolean }> };
-    const wrap = JSON.parse((await run('tar', ['-xzOf', tarball, 'package/npm-shrinkwrap.json'])).stdout) as Lock;
+    const wrap = JSON.parse(
+      (await run('tar', ['-xzOf', tarball, 'package/npm-shrinkwrap.json'])).stdout,
+    ) as Lock;
     const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as Lock;
     expect(wrap.packages).toEqual(lock.packages);
     const app = join(tmp, 'opt');
