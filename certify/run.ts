@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeJsonReport, writeTextReport } from '../agent/log/report-file.js';
 import { allChecks } from './checks/index.js';
 import type { CertifyContext } from './context.js';
 import { renderHtmlReport } from './report/html.js';
@@ -40,8 +41,9 @@ export async function certify(o: CertifyRunOptions): Promise<CertifyRunResult> {
   mkdirSync(o.reportDir, { recursive: true });
   const jsonFile = join(o.reportDir, 'report.json');
   const htmlFile = join(o.reportDir, 'report.html');
-  writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(htmlFile, renderHtmlReport(report));
+  // scrubbed: evidence is free text (check errors, upstream messages, the lab engineer's notes)
+  writeJsonReport(jsonFile, report);
+  writeTextReport(htmlFile, renderHtmlReport(report));
   return { report, jsonFile, htmlFile };
 }
 
