@@ -37,11 +37,16 @@ export function scrubReportValue(value: unknown): unknown {
   return value;
 }
 
-/** Writes `value` as pretty JSON (2 spaces, final newline), scrubbed. */
-export function writeJsonReport(path: string, value: unknown): void {
+/** `value` as JSON text, scrubbed (`space` as for JSON.stringify). */
+export function jsonReportText(value: unknown, space?: number): string {
   // through JSON first, so that toJSON (dates) and dropped members behave as in a plain stringify
   const plain: unknown = JSON.parse(JSON.stringify(value) ?? 'null');
-  writeFileSync(path, `${JSON.stringify(scrubReportValue(plain), null, 2)}\n`);
+  return JSON.stringify(scrubReportValue(plain), null, space);
+}
+
+/** Writes `value` as pretty JSON (2 spaces, final newline), scrubbed. */
+export function writeJsonReport(path: string, value: unknown): void {
+  writeFileSync(path, `${jsonReportText(value, 2)}\n`);
 }
 
 /** Writes an HTML or text report, scrubbed. */

@@ -1,5 +1,6 @@
 // ehc soak — the embedded system under steady load and scheduled faults (issue 19 part 2)
 import { readFileSync } from 'node:fs';
+import { jsonReportText, scrubReportText } from '../../agent/log/report-file.js';
 import { writeSoakReport } from '../../lab/soak/report-html.js';
 import { runSoak, type SoakResult } from '../../lab/soak/run.js';
 import { parseSoakSchedule } from '../../lab/soak/schedule.js';
@@ -81,8 +82,9 @@ export function registerSoak({ program }: CliGroups): void {
       if (o.report) {
         writeSoakReport(o.report, r);
       }
-      if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-      else process.stdout.write(soakSummary(r));
+      // stdout is often redirected to a file: scrubbed like the report files
+      if (o.json) process.stdout.write(`${jsonReportText(r)}\n`);
+      else process.stdout.write(scrubReportText(soakSummary(r)));
       process.exitCode = r.ok ? EXIT.ok : EXIT.negative;
     });
 }

@@ -21,7 +21,7 @@ import { buildReport } from '../../bench/rig/report-build.js';
 import { writeRigReport } from '../../bench/rig/run.js';
 import { CATALOGUE } from '../../certify/catalogue.js';
 import type { CertifyContext } from '../../certify/context.js';
-import { certify } from '../../certify/run.js';
+import { certify, summaryLine } from '../../certify/run.js';
 import { DEFAULT_SETTINGS } from '../../certify/settings.js';
 import { toGrey, toRgba } from '../../firmware-sdk/decode/image.js';
 import { renderQr } from '../../firmware-sdk/render/render.js';
@@ -108,6 +108,10 @@ describe('certify report', () => {
     expect(JSON.parse(readFileSync(r.jsonFile, 'utf8')).target.central).toBe(
       'https://***@central.example:8443/api',
     );
+    // the console line of each item (ehc certify prints it) is scrubbed too, before it is cut
+    const line = summaryLine({ ...item, evidence: [`${'x'.repeat(120)} ${ID_NO} ${QR}`] });
+    for (const v of CLEAR) expect(line).not.toContain(v);
+    expect(line).not.toContain(ID_NO.slice(0, 12));
   });
 });
 
