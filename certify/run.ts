@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { scrubReportText, writeJsonReport, writeTextReport } from '../agent/log/report-file.js';
 import { allChecks } from './checks/index.js';
 import type { CertifyContext } from './context.js';
 import { renderHtmlReport } from './report/html.js';
@@ -40,8 +41,9 @@ export async function certify(o: CertifyRunOptions): Promise<CertifyRunResult> {
   mkdirSync(o.reportDir, { recursive: true });
   const jsonFile = join(o.reportDir, 'report.json');
   const htmlFile = join(o.reportDir, 'report.html');
-  writeFileSync(jsonFile, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(htmlFile, renderHtmlReport(report));
+  // scrubbed: evidence is free text (check errors, upstream messages, the lab engineer's notes)
+  writeJsonReport(jsonFile, report);
+  writeTextReport(htmlFile, renderHtmlReport(report));
   return { report, jsonFile, htmlFile };
 }
 
@@ -53,7 +55,7 @@ const MARK: Record<ItemResult['verdict'], string> = {
   'not-applicable': 'N/A',
 };
 
-/** One line per item for the console: verdict, id, class, title and the key evidence. */
+/** One line per item for the console: verdict, id, class, title and the key evidence (scrubbed like the report). */
 export function summaryLine(i: ItemResult): string {
   const key =
     i.verdict === 'pass' || i.verdict === 'fail' || i.verdict === 'error'
@@ -61,6 +63,8 @@ export function summaryLine(i: ItemResult): string {
       : i.automated
         ? (i.evidence.find((e) => e.startsWith('NOT MEASURED')) ?? i.evidence[0] ?? '')
         : '';
-  const short = key.length > 140 ? `${key.slice(0, 137)}…` : key;
+  // scrubbed before it is cut: a cut identifier would no longer be recognised
+  const clean = scrubReportText(key);
+  const short = clean.length > 140 ? `${clean.slice(0, 137)}…` : clean;
   return `${MARK[i.verdict].padEnd(6)} ${i.id.padEnd(8)} ${i.class.padEnd(11)} ${i.title}${short ? ` — ${short}` : ''}`;
 }

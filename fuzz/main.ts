@@ -3,8 +3,8 @@
  * bytes, N inputs each (default 10⁶; costly targets get N / cost), with progress on stderr and a
  * table on stdout. Exit 1 if any target broke a property (the shrunk input is printed).
  */
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { writeJsonReport } from '../agent/log/report-file.js';
 import { type FuzzResult, runTarget } from './runner.js';
 import { TARGETS } from './targets/index.js';
 
@@ -44,5 +44,6 @@ for (const t of chosen) {
   );
   if (r.defect !== undefined) console.log(r.defect);
 }
-if (values.json !== undefined) writeFileSync(values.json, `${JSON.stringify(results, null, 2)}\n`);
+// the shrunk input of a defect is reproduced from the seed; the file gets it scrubbed like any report
+if (values.json !== undefined) writeJsonReport(values.json, results);
 process.exit(results.some((r) => r.defect !== undefined) ? 1 : 0);

@@ -6,10 +6,11 @@
  * scanner on a real port the agent opens — and the report says, per code, painted → first frame
  * → decoded → verdict → feedback.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { writeJsonReport, writeTextReport } from '../../agent/log/report-file.js';
 import { initDecoder } from '../../firmware-sdk/decode/decoder.js';
 import type { DegradeStep } from '../../firmware-sdk/render/degrade.js';
 import { FrameCamera } from '../../firmware-sdk/virtual/native/frame-camera.js';
@@ -185,7 +186,7 @@ export async function runRig(o: RigOptions): Promise<RigResult> {
         loadavg: loadavg().map((v) => Math.round(v * 100) / 100),
       },
     });
-    const files = o.out ? await writeReport(o.out, report, camera) : [];
+    const files = o.out ? await writeRigReport(o.out, report, camera) : [];
     return { report, files };
   } finally {
     await camera?.close();
@@ -194,7 +195,7 @@ export async function runRig(o: RigOptions): Promise<RigResult> {
   }
 }
 
-async function writeReport(
+export async function writeRigReport(
   dir: string,
   report: RigReport,
   camera: VirtualCamera | undefined,
@@ -202,8 +203,8 @@ async function writeReport(
   mkdirSync(dir, { recursive: true });
   const json = join(dir, 'rig-report.json');
   const html = join(dir, 'rig-report.html');
-  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
-  writeFileSync(html, renderRigHtml(report));
+  writeJsonReport(json, report);
+  writeTextReport(html, renderRigHtml(report));
   if (!camera) return [html, json];
   // A picture of the report, taken by the browser the rig already has.
   const png = join(dir, 'rig-report.png');

@@ -1,5 +1,5 @@
 // ehc bench decode — camera decoding vs baselines (issue 6)
-import { writeFileSync } from 'node:fs';
+import { writeJsonReport, writeTextReport } from '../../agent/log/report-file.js';
 import { ablationDecoders, benchDecoders } from '../../bench/decode/decoders.js';
 import { formatDecodeBench } from '../../bench/decode/format.js';
 import { renderHtmlReport } from '../../bench/decode/report-html.js';
@@ -66,8 +66,8 @@ export function registerBenchDecode({ bench }: CliGroups): void {
             }
           : {}),
       });
-      if (o.json !== undefined) writeFileSync(o.json, `${JSON.stringify(report, null, 2)}\n`);
-      if (o.html !== undefined) writeFileSync(o.html, renderHtmlReport(report));
+      if (o.json !== undefined) writeJsonReport(o.json, report);
+      if (o.html !== undefined) writeTextReport(o.html, renderHtmlReport(report));
       process.stdout.write(`${formatDecodeBench(report)}\n`);
       process.exitCode = EXIT.ok;
     });

@@ -1,6 +1,6 @@
 // ehc bench hsm — cipher machine throughput (issue 3)
-import { writeFileSync } from 'node:fs';
 import { Option } from 'commander';
+import { writeJsonReport } from '../../agent/log/report-file.js';
 import { forkPeer, runPeerChild } from '../../bench/hsm/peer.js';
 import { formatHsmBench, runHsmBench } from '../../bench/hsm/run.js';
 import { EhcError } from '../../protocol/errors.js';
@@ -51,7 +51,7 @@ export function registerBenchHsm({ bench }: CliGroups): void {
           warmupMs: Math.max(0, Number(o.warmup) || 0),
           concurrencies: o.concurrency.split(',').map((c) => num('--concurrency', c)),
         });
-        if (o.json !== undefined) writeFileSync(o.json, `${JSON.stringify(result, null, 2)}\n`);
+        if (o.json !== undefined) writeJsonReport(o.json, result);
         process.stdout.write(`${formatHsmBench(result)}\n`);
         process.exitCode = EXIT.ok;
       } finally {

@@ -1,6 +1,6 @@
 // ehc bench latency — scan-to-verify latency (issue 7)
-import { writeFileSync } from 'node:fs';
 import { Option } from 'commander';
+import { writeJsonReport } from '../../agent/log/report-file.js';
 import { runLatencyBench } from '../../bench/latency/run.js';
 import { forkLoadPeer, runLoadPeerChild } from '../../bench/load/peer.js';
 import { EXIT, printJson } from '../output.js';
@@ -53,7 +53,7 @@ export function registerBenchLatency({ bench }: CliGroups): void {
                 },
               }),
         });
-        if (opts.json) writeFileSync(opts.json, `${JSON.stringify(r, null, 2)}\n`);
+        if (opts.json) writeJsonReport(opts.json, r);
         printJson(r);
       },
     );

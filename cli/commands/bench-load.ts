@@ -1,7 +1,8 @@
 // ehc bench load — central service load test, spec §5.3 (issue 4)
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option } from 'commander';
+import { writeJsonReport, writeTextReport } from '../../agent/log/report-file.js';
 import {
   forkLoadPeer,
   JOIN_ENV,
@@ -292,7 +293,7 @@ export function registerBenchLoad({ bench }: CliGroups): void {
         }
         const sizes = o.cards.split(',').map((v) => Math.floor(num('--cards', v.trim(), 1)));
         const runs = await runCardSizes(o, sizes, { durationS, warmupS, connections });
-        if (o.json !== undefined) writeFileSync(o.json, `${JSON.stringify({ cards: runs }, null, 2)}\n`);
+        if (o.json !== undefined) writeJsonReport(o.json, { cards: runs });
         process.stdout.write(`${formatCardRuns(runs)}\n`);
         process.exitCode = EXIT.ok;
         return;
@@ -350,7 +351,7 @@ export function registerBenchLoad({ bench }: CliGroups): void {
           ...(postgresBaseline === undefined ? {} : { postgresBaseline }),
           ...(profileDir === undefined ? {} : { profile: { dir: profileDir, operations: profiles } }),
         };
-        if (o.json !== undefined) writeFileSync(o.json, `${JSON.stringify(report, null, 2)}\n`);
+        if (o.json !== undefined) writeJsonReport(o.json, report);
         process.stdout.write(`${formatLoadBench(result)}\n`);
         if (postgresBaseline !== undefined) {
           process.stdout.write(`${formatPgBaseline(postgresBaseline, result.operations.verify.tps)}\n`);
@@ -359,8 +360,8 @@ export function registerBenchLoad({ bench }: CliGroups): void {
           const text = Object.entries(profiles)
             .map(([op, s]) => formatProfileSummary(`${op} (service process, profiled run)`, s))
             .join('\n');
-          writeFileSync(join(profileDir, 'summary.txt'), `${text}\n`);
-          writeFileSync(join(profileDir, 'summary.json'), `${JSON.stringify(profiles, null, 2)}\n`);
+          writeTextReport(join(profileDir, 'summary.txt'), `${text}\n`);
+          writeJsonReport(join(profileDir, 'summary.json'), profiles);
           process.stdout.write(
             `${text}\nprofiles: ${profileDir}/<op>.cpuprofile (open in Chrome DevTools)\n`,
           );

@@ -1,7 +1,7 @@
 // ehc soak — the embedded system under steady load and scheduled faults (issue 19 part 2)
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { soakReportHtml } from '../../lab/soak/report-html.js';
+import { readFileSync } from 'node:fs';
+import { jsonReportText, scrubReportText } from '../../agent/log/report-file.js';
+import { writeSoakReport } from '../../lab/soak/report-html.js';
 import { runSoak, type SoakResult } from '../../lab/soak/run.js';
 import { parseSoakSchedule } from '../../lab/soak/schedule.js';
 import { isEhcError } from '../../protocol/errors.js';
@@ -80,12 +80,11 @@ export function registerSoak({ program }: CliGroups): void {
         progress: (line) => process.stderr.write(`${line}\n`),
       });
       if (o.report) {
-        mkdirSync(o.report, { recursive: true });
-        writeFileSync(join(o.report, 'soak-report.json'), `${JSON.stringify(r, null, 2)}\n`);
-        writeFileSync(join(o.report, 'soak-report.html'), soakReportHtml(r));
+        writeSoakReport(o.report, r);
       }
-      if (o.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-      else process.stdout.write(soakSummary(r));
+      // stdout is often redirected to a file: scrubbed like the report files
+      if (o.json) process.stdout.write(`${jsonReportText(r)}\n`);
+      else process.stdout.write(scrubReportText(soakSummary(r)));
       process.exitCode = r.ok ? EXIT.ok : EXIT.negative;
     });
 }

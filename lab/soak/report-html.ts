@@ -3,6 +3,9 @@
  * assertions, the fault timeline and, on the same time axis with the fault intervals shaded,
  * TPS, scan → verdict latency, RSS and open file descriptors (inline SVG, nothing fetched).
  */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeJsonReport, writeTextReport } from '../../agent/log/report-file.js';
 import type { SoakResult, SoakSample } from './run.js';
 import { SOAK_FAULTS, type SoakFaultName } from './schedule.js';
 
@@ -168,4 +171,14 @@ Refused at the terminal but claimed at the central service (code used up without
 Outbox: ${r.outbox.accepted} uses accepted, ${r.outbox.delivered} stored at the central service, ${r.outbox.missing} missing, ${r.outbox.phantom} unknown.</p>
 </body></html>
 `;
+}
+
+/** Writes `soak-report.json` and `soak-report.html` into `dir` (created if missing), scrubbed. */
+export function writeSoakReport(dir: string, r: SoakResult): { json: string; html: string } {
+  mkdirSync(dir, { recursive: true });
+  const json = join(dir, 'soak-report.json');
+  const html = join(dir, 'soak-report.html');
+  writeJsonReport(json, r);
+  writeTextReport(html, soakReportHtml(r));
+  return { json, html };
 }

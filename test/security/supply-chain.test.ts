@@ -1,6 +1,7 @@
 // Supply chain: only approved packages run install scripts (package.json `allowScripts`), the
 // lockfile pins every package by sha512 integrity to the public registry (no git, file or URL
-// sources), and CI installs from the lockfile only (`npm ci`). Reads the real files.
+// sources), CI installs from the lockfile only (`npm ci`), and every production package of the
+// lockfile has been through the advisory review in SUPPLY-CHAIN.md. Reads the real files.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
@@ -9,6 +10,7 @@ const read = (f: string): string => readFileSync(new URL(f, root), 'utf8');
 
 interface LockEntry {
   readonly version?: string;
+  readonly dev?: boolean;
   readonly resolved?: string;
   readonly integrity?: string;
   readonly link?: boolean;
@@ -84,5 +86,46 @@ describe('lockfile', () => {
     const ci = read('.ci/run');
     expect(ci).toMatch(/^npm ci\b/m);
     expect(ci).not.toMatch(/\bnpm (install|i|add|update)\b/);
+  });
+});
+
+/** `name@version` of every lockfile entry without `"dev": true`. */
+function productionEntries(l: Lock): string[] {
+  return Object.entries(l.packages)
+    .filter(([path, e]) => path !== '' && e.dev !== true)
+    .map(([path, e]) => `${nameOf(path)}@${e.version ?? '?'}`);
+}
+
+/** The `name@version` rows of the review's full list (first two columns: `` `name` | version ``). */
+function reviewedEntries(doc: string): string[] {
+  const list = doc.slice(doc.indexOf('## Every production package in the lockfile'));
+  return [...list.matchAll(/^\| `([^`]+)` \| ([^\s|]+) \|/gm)].map((m) => `${m[1]}@${m[2]}`);
+}
+
+describe('advisory review (test/security/SUPPLY-CHAIN.md)', () => {
+  const doc = readFileSync(new URL('SUPPLY-CHAIN.md', import.meta.url), 'utf8');
+  const reviewed = new Set(reviewedEntries(doc));
+
+  it('lists every production package@version of the lockfile, and nothing the lockfile no longer has', () => {
+    const prod = productionEntries(lock);
+    expect(prod.length).toBeGreaterThan(100);
+    expect(prod.filter((e) => !reviewed.has(e))).toEqual([]);
+    expect([...reviewed].filter((e) => !prod.includes(e))).toEqual([]);
+  });
+
+  it('the check catches a new production package and a changed version (it can fail)', () => {
+    const doctored: Lock = {
+      ...lock,
+      packages: {
+        ...lock.packages,
+        'node_modules/left-pad': { version: '1.3.0' },
+        'node_modules/ws': { ...lock.packages['node_modules/ws'], version: '8.17.0' },
+        'node_modules/some-dev-tool': { version: '1.0.0', dev: true },
+      },
+    };
+    expect(productionEntries(doctored).filter((e) => !reviewed.has(e))).toEqual([
+      'ws@8.17.0',
+      'left-pad@1.3.0',
+    ]);
   });
 });
