@@ -39,8 +39,16 @@ import { CENTRAL_MIGRATIONS, CENTRAL_SCOPE, CENTRAL_TABLES } from './sqlite-sche
 export interface StoreOpenOptions {
   /** Worker-thread WAL checkpoints every this many ms (default 1000); 0 = SQLite's own. */
   readonly checkpointIntervalMs?: number;
+  /**
+   * WAL frames (4-KiB pages) at which the serving connection finishes a worker's checkpoint
+   * itself so the log starts over (default 16,384 = 64 MiB, the `journal_size_limit`).
+   */
+  readonly walRestartFrames?: number;
   readonly onCheckpointError?: (info: { name?: string; code?: string }) => void;
 }
+
+/** 64 MiB of 4-KiB pages: see `StoreOpenOptions.walRestartFrames`. */
+const WAL_RESTART_FRAMES = 16_384;
 
 const MERGED_ON_RESTORE: ReadonlySet<string> = new Set([
   'used_codes',
@@ -109,6 +117,21 @@ export class SqliteCentralStore implements CentralStore {
         file,
         ...(opts.checkpointIntervalMs === undefined ? {} : { intervalMs: opts.checkpointIntervalMs }),
         ...(opts.onCheckpointError === undefined ? {} : { onError: opts.onCheckpointError }),
+        onCheckpointed: ({ log }) => {
+          if (store.closed || log < (opts.walRestartFrames ?? WAL_RESTART_FRAMES)) return;
+          // The queued writes go first; then, with no write in between (this thread is the
+          // only writer), the log is fully checkpointed and the next write restarts it.
+          store.tx.commit();
+          try {
+            db.pragma('wal_checkpoint(PASSIVE)');
+          } catch (e) {
+            const code = (e as { code?: unknown }).code;
+            opts.onCheckpointError?.({
+              name: (e as Error).name,
+              ...(typeof code === 'string' ? { code } : {}),
+            });
+          }
+        },
         onExit: () => {
           if (!store.closed) db.pragma('wal_autocheckpoint = 1000');
         },
