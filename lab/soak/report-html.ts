@@ -144,7 +144,7 @@ th{background:#f4f4f4}.ok{color:#1b7e3a;font-weight:bold}.bad{color:#c00;font-we
 <h1>ehc soak — <span class="${r.ok ? 'ok' : 'bad'}">${r.ok ? 'PASSED' : 'FAILED'}</span></h1>
 <p>Started ${esc(r.startedAt)}, ${(r.durationS / 60).toFixed(1)} min of load (${r.schedule.load.terminals} virtual terminals, ${r.schedule.load.scansPerSecond} scans/s target), then ${r.outbox.drainS.toFixed(1)} s of recovery.
 ${r.scans.sent} scans sent, ${r.scans.answered} answered, ${r.scans.lost} lost. Event-loop lag p50 ${r.eventLoop.p50Ms.toFixed(1)} ms, p99 ${r.eventLoop.p99Ms.toFixed(1)} ms, max ${r.eventLoop.maxMs.toFixed(1)} ms.
-RSS ${res.rssStartMb.toFixed(0)} → ${res.rssEndMb.toFixed(0)} MB (peak ${res.rssPeakMb.toFixed(0)}), slope ${res.rssSlopeMbPerMin.toFixed(2)} MB/min after ${res.warmupS} s warm-up; fds ${res.fdsStart} → ${res.fdsEnd} (peak ${res.fdsPeak}), slope ${res.fdSlopePerMin.toFixed(2)}/min. Resources are the soak process's (agent, central service, relays, terminals, load generator); the cipher machine runs in its own process.</p>
+RSS ${res.rssStartMb.toFixed(0)} → ${res.rssEndMb.toFixed(0)} MB (peak ${res.rssPeakMb.toFixed(0)}), slope ${res.rssSlopeMbPerMin.toFixed(2)} MB/min after ${res.warmupS} s warm-up${res.anonSlopeMbPerMin === undefined ? '' : ` (anonymous ${res.anonSlopeMbPerMin.toFixed(2)}, file-backed ${res.fileSlopeMbPerMin?.toFixed(2)})`}, JS heap ${res.heapSlopeMbPerMin.toFixed(2)} MB/min; fds ${res.fdsStart} → ${res.fdsEnd} (peak ${res.fdsPeak}), slope ${res.fdSlopePerMin.toFixed(2)}/min. Resources are the soak process's (agent, central service, relays, terminals, load generator); the cipher machine runs in its own process.</p>
 <h2>Assertions</h2>
 <table>${row(['', 'assertion', 'measured', 'bound', 'detail'], true)}${a.join('')}</table>
 ${timeline(r)}
@@ -155,6 +155,9 @@ ${timeChart(r, 'Scan → verdict latency (harness: terminal link, agent, peers)'
 ])}
 ${timeChart(r, 'Resident set size', 'MB', [
   { name: 'RSS', value: (s) => s.rssMb },
+  ...(r.samples.every((s) => s.anonMb !== undefined)
+    ? [{ name: 'anonymous RSS', value: (s: SoakSample) => s.anonMb ?? 0 }]
+    : []),
   { name: 'JS heap used', value: (s) => s.heapMb },
 ])}
 ${timeChart(r, 'Open file descriptors', 'count', [{ name: 'fds', value: (s) => s.fds }])}

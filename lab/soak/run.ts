@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LabFaultName, LabSpec } from '../spec.js';
 import { startLab } from '../start.js';
@@ -28,6 +28,29 @@ const fdCount = (): number => {
     return readdirSync('/proc/self/fd').length;
   } catch {
     return 0;
+  }
+};
+
+/**
+ * The process's resident memory split as the kernel counts it (`/proc/self/status`, MB):
+ * anonymous pages (JS heap, native allocations — where a leak shows) and file-backed pages
+ * (mapped files: SQLite's `mmap_size` window on the central database grows with the file, not
+ * with a leak). `undefined` where there is no /proc.
+ */
+const rssSplit = (): { readonly anonMb: number; readonly fileMb: number } | undefined => {
+  try {
+    const status = readFileSync('/proc/self/status', 'utf8');
+    const kb = (key: string): number | undefined => {
+      const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status);
+      return m === null ? undefined : Number(m[1]);
+    };
+    const anon = kb('RssAnon');
+    const file = kb('RssFile');
+    return anon === undefined || file === undefined
+      ? undefined
+      : { anonMb: anon / 1024, fileMb: file / 1024 };
+  } catch {
+    return undefined;
   }
 };
 
@@ -152,9 +175,11 @@ export async function runSoak(o: SoakRunOptions): Promise<SoakResult> {
       )
         lastIdx++;
       const m = process.memoryUsage();
+      const split = rssSplit();
       samples.push({
         tS: t,
         rssMb: m.rss / 2 ** 20,
+        ...(split === undefined ? {} : split),
         heapMb: m.heapUsed / 2 ** 20,
         fds: fdCount(),
         lagP99Ms: histTick.percentile(99) / 1e6,

@@ -26,6 +26,9 @@ export interface SoakFaultEvent extends SoakPlannedFault {
 export interface SoakSample {
   readonly tS: number;
   readonly rssMb: number;
+  /** RSS split by the kernel (Linux): anonymous pages, file-backed pages (mapped files). */
+  readonly anonMb?: number;
+  readonly fileMb?: number;
   readonly heapMb: number;
   readonly fds: number;
   readonly lagP99Ms: number;
@@ -88,6 +91,11 @@ export interface SoakResult {
   readonly resources: {
     readonly warmupS: number;
     readonly rssSlopeMbPerMin: number;
+    /** Anonymous RSS (heap + native; what the memory assertion bounds when known). */
+    readonly anonSlopeMbPerMin?: number;
+    /** File-backed RSS (mapped files such as the central database's mmap window). */
+    readonly fileSlopeMbPerMin?: number;
+    readonly heapSlopeMbPerMin: number;
     readonly fdSlopePerMin: number;
     readonly rssStartMb: number;
     readonly rssEndMb: number;

@@ -157,6 +157,7 @@ describe('soak report', () => {
       resources: {
         warmupS: 0,
         rssSlopeMbPerMin: 0,
+        heapSlopeMbPerMin: 0,
         fdSlopePerMin: 0,
         rssStartMb: 100,
         rssEndMb: 100,
