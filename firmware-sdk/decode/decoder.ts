@@ -8,7 +8,7 @@ import { decodeImageFile } from './codecs.js';
 import { type EngineHit, type EngineLoadOptions, engineIfLoaded, loadEngine, readGrey } from './engine.js';
 import { DecoderError } from './errors.js';
 import { type Image, imageProblem, toGrey } from './image.js';
-import { type Attempt, LADDER, Workspace } from './ladder.js';
+import { type Attempt, LADDER, preparedImages, Workspace } from './ladder.js';
 import type { DecodeErrorType, DecodeFailure, DecodeResult, DecodeSuccess, Quadrilateral } from './result.js';
 import { WARMUP_TEXT, warmupImage } from './warmup.js';
 
@@ -45,9 +45,11 @@ export function initDecoder(opts: EngineLoadOptions = {}): Promise<DecoderInfo> 
     const t1 = performance.now();
     const sample = warmupImage();
     for (const attempt of LADDER) {
-      const hit = readGrey(zxing, attempt.prepare(new Workspace(sample)).image, attempt.pass);
-      if (attempt === LADDER[0] && hit?.text !== WARMUP_TEXT) {
-        throw new DecoderError('DECODER_INIT', 'the decoder failed to read its warm-up symbol');
+      for (const { image } of preparedImages(attempt.prepare(new Workspace(sample)))) {
+        const hit = readGrey(zxing, image, attempt.pass);
+        if (attempt === LADDER[0] && hit?.text !== WARMUP_TEXT) {
+          throw new DecoderError('DECODER_INIT', 'the decoder failed to read its warm-up symbol');
+        }
       }
     }
     return { loadMs: t1 - t0, warmupMs: performance.now() - t1 };
@@ -105,9 +107,11 @@ export function decodeSync(image: Image, opts: DecodeOptions = {}): DecodeResult
     let hit: EngineHit | undefined;
     let scale = 1;
     try {
-      const prepared = attempt.prepare(ws);
-      scale = prepared.scale;
-      hit = readGrey(zxing, prepared.image, attempt.pass);
+      for (const prepared of preparedImages(attempt.prepare(ws))) {
+        scale = prepared.scale;
+        hit = readGrey(zxing, prepared.image, attempt.pass);
+        if (hit !== undefined) break;
+      }
     } catch (cause) {
       const reason = cause instanceof Error ? cause.name : 'error';
       return failure('engine-error', `attempt ${attempt.name} failed (${reason})`, t0, attempts);

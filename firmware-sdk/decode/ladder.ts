@@ -7,6 +7,7 @@
 import type { EnginePass } from './engine.js';
 import type { GreyImage } from './image.js';
 import { boxBlur, unsharpBox } from './ops/filter.js';
+import { withMissingFinder } from './ops/finders.js';
 import { stretch } from './ops/levels.js';
 import { downscale, resizeBilinear } from './ops/resize.js';
 import { adaptiveThreshold } from './ops/threshold.js';
@@ -34,13 +35,27 @@ export class Workspace {
   }
 }
 
+/** An image to read and its scale (prepared px per input px) to map positions back. */
+export interface Prepared {
+  readonly image: GreyImage;
+  readonly scale: number;
+}
+
 export interface Attempt {
   readonly name: string;
   /** Whether the attempt applies to a frame of this size. */
   readonly applies: (w: number, h: number) => boolean;
-  /** The image to read and its scale (prepared px per input px) to map positions back. */
-  readonly prepare: (ws: Workspace) => { readonly image: GreyImage; readonly scale: number };
+  /**
+   * The image to read, or several (hypotheses, read in order until one reads; possibly none, when
+   * the attempt finds nothing to try on this frame).
+   */
+  readonly prepare: (ws: Workspace) => Prepared | readonly Prepared[];
   readonly pass: EnginePass;
+}
+
+/** The images an attempt prepared, as a list. */
+export function preparedImages(p: Prepared | readonly Prepared[]): readonly Prepared[] {
+  return 'image' in p ? [p as Prepared] : (p as readonly Prepared[]);
 }
 
 /** zxing-cpp's thorough mode, QR only: local-average binariser, inverted and downscaled retries. */
@@ -103,6 +118,16 @@ export const LADDER: readonly Attempt[] = [
     applies: doublable,
     prepare: (ws) => ({ image: adaptiveThreshold(ws.double, 8), scale: 2 }),
     pass: PREBINARISED,
+  },
+  {
+    // One finder covered (a thumb, a sticker): zxing needs all three. Find the finders ourselves
+    // (41×41 local-mean threshold, wider than a finder's core) and, from two of them, paint the
+    // third at each place it can be; up to 6 hypotheses, each one pass.
+    name: 'finder-repair',
+    applies: always,
+    prepare: (ws) =>
+      withMissingFinder(ws.grey, adaptiveThreshold(ws.grey, 20)).map((image) => ({ image, scale: 1 })),
+    pass: THOROUGH,
   },
 ];
 
