@@ -14,8 +14,9 @@ import { WARMUP_TEXT, warmupImage } from './warmup.js';
 
 export interface DecodeOptions {
   /**
-   * Stop escalating once this many ms have passed (default 200). The attempt running when the
-   * budget runs out finishes; the first attempt always runs.
+   * Stop escalating once this many ms have passed (default 200). The attempt (or, for attempts
+   * with several hypotheses, the hypothesis) running when the budget runs out finishes; the first
+   * attempt always runs.
    */
   readonly budgetMs?: number;
   /** Run only the attempts with these names, in ladder order (benchmarks use this to ablate). */
@@ -45,7 +46,7 @@ export function initDecoder(opts: EngineLoadOptions = {}): Promise<DecoderInfo> 
     const t1 = performance.now();
     const sample = warmupImage();
     for (const attempt of LADDER) {
-      for (const { image } of preparedImages(attempt.prepare(new Workspace(sample)))) {
+      for (const { image } of preparedImages(attempt.prepare(new Workspace(sample, zxing)))) {
         const hit = readGrey(zxing, image, attempt.pass);
         if (attempt === LADDER[0] && hit?.text !== WARMUP_TEXT) {
           throw new DecoderError('DECODER_INIT', 'the decoder failed to read its warm-up symbol');
@@ -98,7 +99,7 @@ export function decodeSync(image: Image, opts: DecodeOptions = {}): DecodeResult
   if (problem !== undefined) return failure('bad-image', problem, t0, 0);
   const budget = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   const ladder = opts.attempts === undefined ? LADDER : LADDER.filter((a) => opts.attempts?.includes(a.name));
-  const ws = new Workspace(toGrey(image));
+  const ws = new Workspace(toGrey(image), zxing);
   let attempts = 0;
   for (const attempt of ladder) {
     if (attempts > 0 && performance.now() - t0 >= budget) break;
@@ -107,7 +108,10 @@ export function decodeSync(image: Image, opts: DecodeOptions = {}): DecodeResult
     let hit: EngineHit | undefined;
     let scale = 1;
     try {
+      let tried = 0;
       for (const prepared of preparedImages(attempt.prepare(ws))) {
+        // Hypotheses of one attempt stop at the budget too (the first always runs).
+        if (tried++ > 0 && performance.now() - t0 >= budget) break;
         scale = prepared.scale;
         hit = readGrey(zxing, prepared.image, attempt.pass);
         if (hit !== undefined) break;

@@ -4,22 +4,39 @@
  * is spent, so a clean frame costs one cheap pass and only hard frames pay for the rest.
  * What each step buys, measured on the benchmark corpus, is in README.md.
  */
-import type { EnginePass } from './engine.js';
+import type { ZXingReaderModule } from 'zxing-wasm/reader';
+import { type EnginePass, locateGrey } from './engine.js';
 import type { GreyImage } from './image.js';
 import { boxBlur, unsharpBox } from './ops/filter.js';
 import { withMissingFinder } from './ops/finders.js';
 import { stretch } from './ops/levels.js';
 import { downscale, resizeBilinear } from './ops/resize.js';
 import { adaptiveThreshold } from './ops/threshold.js';
+import { type Quad, unwrapCylinder, usableQuad } from './ops/unwrap.js';
 
-/** Caches intermediate images shared by several attempts (the half- and double-size frames). */
+/**
+ * Caches intermediate images shared by several attempts (the half- and double-size frames), and
+ * where the engine located a symbol it could not decode.
+ */
 export class Workspace {
   readonly grey: GreyImage;
+  readonly #engine: ZXingReaderModule | undefined;
   #half: GreyImage | undefined;
   #double: GreyImage | undefined;
+  #located: { quad: Quad | undefined } | undefined;
 
-  constructor(grey: GreyImage) {
+  constructor(grey: GreyImage, engine?: ZXingReaderModule) {
     this.grey = grey;
+    this.#engine = engine;
+  }
+
+  /** The quad of a symbol found but not decoded in the frame (one extra pass; none without engine). */
+  get located(): Quad | undefined {
+    if (this.#located === undefined) {
+      const quad = this.#engine === undefined ? undefined : locateGrey(this.#engine, this.grey, THOROUGH);
+      this.#located = { quad: quad !== undefined && usableQuad(quad) ? quad : undefined };
+    }
+    return this.#located.quad;
   }
 
   /** The frame at half size by 2×2 area averaging. */
@@ -46,16 +63,27 @@ export interface Attempt {
   /** Whether the attempt applies to a frame of this size. */
   readonly applies: (w: number, h: number) => boolean;
   /**
-   * The image to read, or several (hypotheses, read in order until one reads; possibly none, when
-   * the attempt finds nothing to try on this frame).
+   * The image to read, or several (hypotheses, read in order until one reads, produced lazily
+   * when an iterator; possibly none, when the attempt finds nothing to try on this frame).
    */
-  readonly prepare: (ws: Workspace) => Prepared | readonly Prepared[];
+  readonly prepare: (ws: Workspace) => Prepared | Iterable<Prepared>;
   readonly pass: EnginePass;
 }
 
-/** The images an attempt prepared, as a list. */
-export function preparedImages(p: Prepared | readonly Prepared[]): readonly Prepared[] {
-  return 'image' in p ? [p as Prepared] : (p as readonly Prepared[]);
+/** The images an attempt prepared, one by one. */
+export function preparedImages(p: Prepared | Iterable<Prepared>): Iterable<Prepared> {
+  return 'image' in p ? [p as Prepared] : (p as Iterable<Prepared>);
+}
+
+/** Arcs (degrees of circumference) the symbol is assumed to span, across either of its axes. */
+const CYLINDER_ARCS = [100, 130] as const;
+
+function* unwrapped(ws: Workspace): Generator<Prepared> {
+  const quad = ws.located;
+  if (quad === undefined) return;
+  for (const across of [true, false]) {
+    for (const arc of CYLINDER_ARCS) yield { image: unwrapCylinder(ws.grey, quad, across, arc), scale: 1 };
+  }
 }
 
 /** zxing-cpp's thorough mode, QR only: local-average binariser, inverted and downscaled retries. */
@@ -127,6 +155,15 @@ export const LADDER: readonly Attempt[] = [
     applies: always,
     prepare: (ws) =>
       withMissingFinder(ws.grey, adaptiveThreshold(ws.grey, 20)).map((image) => ({ image, scale: 1 })),
+    pass: THOROUGH,
+  },
+  {
+    // A code on a bottle: the engine locates it but its grid drifts off the squeezed rims. Undo
+    // the curvature about the symbol's centre line, across either axis, for an arc of 100° or
+    // 130° (one locating pass with returnErrors, then up to 4 passes).
+    name: 'cylinder-unwrap',
+    applies: always,
+    prepare: unwrapped,
     pass: THOROUGH,
   },
 ];
