@@ -122,7 +122,12 @@ export function engineIfLoaded(): ZXingReaderModule | undefined {
   return loaded;
 }
 
-const QR_FORMATS = encodeFormats(['QRCode']);
+/**
+ * QR Code proper (models 1 and 2). zxing-wasm's `QRCode` is the whole family, Micro QR and rMQR
+ * included; a Micro QR M1 symbol has no error correction at all, and the ladder's binarised,
+ * upscaled frames made one out of module texture (a 6-digit misread on a curved code).
+ */
+const QR_FORMATS = encodeFormats(['QRCodeModel1', 'QRCodeModel2']);
 
 /** Plain: the code's own characters (control characters, GS1 separators and all). */
 export const ENGINE_TEXT_MODE = 'Plain' as const;
