@@ -75,14 +75,24 @@ export function preparedImages(p: Prepared | Iterable<Prepared>): Iterable<Prepa
   return 'image' in p ? [p as Prepared] : (p as Iterable<Prepared>);
 }
 
-/** Arcs (degrees of circumference) the symbol is assumed to span, across either of its axes. */
-const CYLINDER_ARCS = [100, 130] as const;
+/**
+ * The cylinders tried, across either of the symbol's axes: the arc (degrees of circumference) the
+ * symbol spans and the camera's distance in radii (seen from afar, or from 4 radii: a 3.5 cm
+ * bottle at 14 cm, where the rims also look shorter along the axis).
+ */
+const CYLINDERS = [
+  { arc: 100, distance: Number.POSITIVE_INFINITY },
+  { arc: 100, distance: 4 },
+  { arc: 130, distance: Number.POSITIVE_INFINITY },
+] as const;
 
 function* unwrapped(ws: Workspace): Generator<Prepared> {
   const quad = ws.located;
   if (quad === undefined) return;
   for (const across of [true, false]) {
-    for (const arc of CYLINDER_ARCS) yield { image: unwrapCylinder(ws.grey, quad, across, arc), scale: 1 };
+    for (const c of CYLINDERS) {
+      yield { image: unwrapCylinder(ws.grey, quad, across, c.arc, c.distance), scale: 1 };
+    }
   }
 }
 
@@ -159,8 +169,8 @@ export const LADDER: readonly Attempt[] = [
   },
   {
     // A code on a bottle: the engine locates it but its grid drifts off the squeezed rims. Undo
-    // the curvature about the symbol's centre line, across either axis, for an arc of 100° or
-    // 130° (one locating pass with returnErrors, then up to 4 passes).
+    // the curvature about the symbol's centre line, across either axis, for three cylinders
+    // (one locating pass with returnErrors, then up to 6 passes).
     name: 'cylinder-unwrap',
     applies: always,
     prepare: unwrapped,

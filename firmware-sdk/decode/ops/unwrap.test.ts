@@ -34,3 +34,17 @@ describe('unwrapCylinder', () => {
     expect(usableQuad(quad)).toBe(true);
   });
 });
+
+describe('unwrapCylinder from near', () => {
+  it('also shrinks the rims along the axis, by the nearer centre line', () => {
+    // A vertical ramp (value = y): at the rim, rows come from nearer the centre row.
+    const v: GreyImage = { width: w, height: 100, channels: 1, data: new Uint8Array(w * 100) };
+    for (let y = 0; y < 100; y++) for (let x = 0; x < w; x++) v.data[y * w + x] = y;
+    const q = { ...quad, bottomRight: { x: 150, y: 100 }, bottomLeft: { x: 50, y: 100 } };
+    const far = unwrapCylinder(v, q, true, 120);
+    const near = unwrapCylinder(v, q, true, 120, 2);
+    expect(far.data[90 * w + 150]).toBe(90);
+    expect(near.data[90 * w + 100]).toBe(90);
+    expect(near.data[90 * w + 150]!).toBeLessThan(88);
+  });
+});

@@ -32,10 +32,17 @@ export function usableQuad(q: Quad, min = 20): boolean {
 /**
  * The frame with the curvature along one of the quad's axes (`across`: top-left→top-right,
  * else top-left→bottom-left) undone, assuming the cylinder's line facing the camera runs through
- * the symbol's centre and the symbol spans `arcDegrees` of its circumference. Beyond the visible
- * half of the cylinder the output is light (a quiet zone).
+ * the symbol's centre and the symbol spans `arcDegrees` of its circumference, seen from
+ * `distance` radii in front of the surface (default: from afar). Beyond the visible half of the
+ * cylinder the output is light (a quiet zone).
  */
-export function unwrapCylinder(image: GreyImage, q: Quad, across: boolean, arcDegrees: number): GreyImage {
+export function unwrapCylinder(
+  image: GreyImage,
+  q: Quad,
+  across: boolean,
+  arcDegrees: number,
+  distance = Number.POSITIVE_INFINITY,
+): GreyImage {
   const { width: w, height: h, data } = image;
   const cx = (q.topLeft.x + q.topRight.x + q.bottomRight.x + q.bottomLeft.x) / 4;
   const cy = (q.topLeft.y + q.topRight.y + q.bottomRight.y + q.bottomLeft.y) / 4;
@@ -62,8 +69,12 @@ export function unwrapCylinder(image: GreyImage, q: Quad, across: boolean, arcDe
         out[y * w + x] = 255;
         continue;
       }
-      const shift = r * Math.sin(t) - a;
-      out[y * w + x] = sample(data, w, h, x + shift * ux, y + shift * uy);
+      // Parts turned away are farther from the camera, so they look smaller in both directions.
+      const mag = Number.isFinite(distance) ? distance / (distance + 1 - Math.cos(t)) : 1;
+      const along = r * Math.sin(t) * mag;
+      const bx = px - a * ux;
+      const by = py - a * uy;
+      out[y * w + x] = sample(data, w, h, cx - 0.5 + along * ux + bx * mag, cy - 0.5 + along * uy + by * mag);
     }
   }
   return { width: w, height: h, channels: 1, data: out };
