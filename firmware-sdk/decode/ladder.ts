@@ -30,11 +30,20 @@ export class Workspace {
     this.#engine = engine;
   }
 
-  /** The quad of a symbol found but not decoded in the frame (one extra pass; none without engine). */
+  /**
+   * The quad of a symbol found but not decoded in the frame, or else in the frame sharpened as by
+   * the `sharpen` step (one or two extra passes; none without an engine).
+   */
   get located(): Quad | undefined {
     if (this.#located === undefined) {
-      const quad = this.#engine === undefined ? undefined : locateGrey(this.#engine, this.grey, THOROUGH);
-      this.#located = { quad: quad !== undefined && usableQuad(quad) ? quad : undefined };
+      const engine = this.#engine;
+      const at = (image: GreyImage): Quad | undefined => {
+        const quad = engine === undefined ? undefined : locateGrey(engine, image, THOROUGH);
+        return quad !== undefined && usableQuad(quad) ? quad : undefined;
+      };
+      this.#located = {
+        quad: at(this.grey) ?? (engine === undefined ? undefined : at(unsharpBox(this.grey, 2, 1.5))),
+      };
     }
     return this.#located.quad;
   }
@@ -170,7 +179,7 @@ export const LADDER: readonly Attempt[] = [
   {
     // A code on a bottle: the engine locates it but its grid drifts off the squeezed rims. Undo
     // the curvature about the symbol's centre line, across either axis, for three cylinders
-    // (one locating pass with returnErrors, then up to 6 passes).
+    // (one or two locating passes with returnErrors, then up to 6 passes).
     name: 'cylinder-unwrap',
     applies: always,
     prepare: unwrapped,
