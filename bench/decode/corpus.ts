@@ -41,19 +41,23 @@ export interface Sample {
   readonly recipe?: readonly DegradeStep[];
 }
 
-interface Plan {
+export interface Plan {
   readonly moduleSize: number;
   readonly quietZone: number;
   readonly frame: { readonly width: number; readonly height: number };
-  /** Steps on the code canvas (before framing) and on the whole frame (after). */
-  readonly code: DegradeStep[];
+  /**
+   * Steps on the code canvas (before framing), or a function of the rendered canvas giving them
+   * (for steps aimed at a part of the symbol, such as one finder pattern); then steps on the
+   * whole frame (after framing).
+   */
+  readonly code: DegradeStep[] | ((canvas: GreyImage) => DegradeStep[]);
   readonly scene: DegradeStep[];
 }
 
-const VGA = { width: 640, height: 480 } as const;
+export const VGA = { width: 640, height: 480 } as const;
 
 /** The camera every photo goes through: slight defocus and sensor noise. */
-function camera(rng: Rng, blurMax = 1, noiseMax = 4): DegradeStep[] {
+export function camera(rng: Rng, blurMax = 1, noiseMax = 4): DegradeStep[] {
   return [
     { kind: 'blur', params: { sigma: rng.range(0.4, blurMax) } },
     { kind: 'noise', params: { sigma: rng.range(1, noiseMax) } },
@@ -180,13 +184,27 @@ function plan(category: Category, rng: Rng): Plan {
 
 /** Builds sample `index` of `category` (independent of every other sample). */
 export function makeSample(category: Category, index: number, seed: number): Sample {
+  return planSample(category, index, seed, plan);
+}
+
+/**
+ * Sample `index` of a category from its plan: an EHC text at EC level L/M/Q/H by index, rendered,
+ * degraded on its canvas, framed, degraded as a scene; everything from `(seed, category, index)`.
+ */
+export function planSample<C extends string>(
+  category: C,
+  index: number,
+  seed: number,
+  planOf: (category: C, rng: Rng) => Plan,
+): Sample {
   const s = deriveSeed(seed, `${category}/${index}`);
   const rng = createRng(s);
   const ecLevel = EC_LEVELS[index % EC_LEVELS.length]!;
   const expected = ehcPayload(rng);
-  const p = plan(category, rng);
+  const p = planOf(category, rng);
   const code = renderQr(expected, { ecLevel, moduleSize: p.moduleSize, quietZone: p.quietZone });
-  const recipe: DegradeStep[] = [...p.code, { kind: 'frame', params: p.frame }, ...p.scene];
+  const onCode = typeof p.code === 'function' ? p.code(toGrey(code)) : p.code;
+  const recipe: DegradeStep[] = [...onCode, { kind: 'frame', params: p.frame }, ...p.scene];
   const image = toGrey(degradeAll(code, recipe, s));
   return { id: `${category}/${index}`, category, expected, ecLevel, moduleSize: p.moduleSize, image, recipe };
 }

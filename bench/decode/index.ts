@@ -1,6 +1,7 @@
 // bench/decode: the camera-decoding benchmark. Re-exports only.
 export * from './baselines.js';
 export * from './corpus.js';
+export * from './corpus-hard.js';
 export * from './decoders.js';
 export * from './format.js';
 export * from './images.js';

@@ -11,6 +11,7 @@ import { renderQr } from '../../firmware-sdk/render/render.js';
 import { type BenchDecoder, HEADLINE_BASELINE, ZXING_WASM_ALL_FORMATS } from './baselines.js';
 import { judgeRead } from './compare.js';
 import { CATEGORIES, type Category, type Sample, syntheticCorpus } from './corpus.js';
+import { HARD_CATEGORIES, type HardCategory, hardCorpus } from './corpus-hard.js';
 import { benchDecoders } from './decoders.js';
 import { loadImageFolder } from './images.js';
 import { ehcPayload } from './payloads.js';
@@ -22,13 +23,19 @@ export const DEFAULT_SEED = 20_240_601;
 export const DEFAULT_PER_CATEGORY = 32;
 export const QUICK_PER_CATEGORY = 1;
 
+export const SYNTHETIC_CORPORA = ['default', 'hard'] as const;
+export type SyntheticCorpusName = (typeof SYNTHETIC_CORPORA)[number];
+
 export interface DecodeBenchOptions {
   /** Samples per synthetic category (default 32: 8 per EC level). */
   readonly perCategory?: number;
   readonly seed?: number;
   /** A folder of real images (`x.png` + `x.txt`); replaces the synthetic corpus. */
   readonly imagesDir?: string;
-  readonly categories?: readonly Category[];
+  /** Which synthetic corpus: `default` (`corpus.ts`) or `hard` (`corpus-hard.ts`). */
+  readonly corpus?: SyntheticCorpusName;
+  /** Categories of the chosen synthetic corpus (default: all of them). */
+  readonly categories?: readonly (Category | HardCategory)[];
   /** Decoders to run (default `ehc` + baselines); the targets are about the `subject`. */
   readonly decoders?: readonly BenchDecoder[];
   readonly onProgress?: (done: number, total: number, category: string) => void;
@@ -63,6 +70,8 @@ export interface DecodeBenchReport {
   readonly misses: { readonly id: string; readonly readBy: string[] }[];
   readonly meta: {
     readonly corpus: 'synthetic' | 'images';
+    /** Which synthetic corpus (absent for images). */
+    readonly set?: SyntheticCorpusName;
     readonly seed?: number;
     readonly perCategory?: number;
     readonly imagesDir?: string;
@@ -100,8 +109,14 @@ export async function runDecodeBench(opts: DecodeBenchOptions = {}): Promise<Dec
     samples = folder.samples;
     total = folder.samples.length;
     skipped = folder.skipped;
+  } else if (opts.corpus === 'hard') {
+    const known = new Set<string>(HARD_CATEGORIES);
+    const categories = (opts.categories ?? HARD_CATEGORIES).filter((c): c is HardCategory => known.has(c));
+    samples = hardCorpus(perCategory, seed, categories);
+    total = perCategory * categories.length;
   } else {
-    const categories = opts.categories ?? CATEGORIES;
+    const known = new Set<string>(CATEGORIES);
+    const categories = (opts.categories ?? CATEGORIES).filter((c): c is Category => known.has(c));
     samples = syntheticCorpus(perCategory, seed, categories);
     total = perCategory * categories.length;
   }
@@ -191,7 +206,9 @@ export async function runDecodeBench(opts: DecodeBenchOptions = {}): Promise<Dec
     misses,
     meta: {
       corpus: opts.imagesDir === undefined ? 'synthetic' : 'images',
-      ...(opts.imagesDir === undefined ? { seed, perCategory } : { imagesDir: opts.imagesDir }),
+      ...(opts.imagesDir === undefined
+        ? { set: opts.corpus ?? 'default', seed, perCategory }
+        : { imagesDir: opts.imagesDir }),
       ...(skipped === undefined ? {} : { skipped }),
       samples: done,
       node: process.version,

@@ -8,6 +8,8 @@ import {
   DEFAULT_SEED,
   QUICK_PER_CATEGORY,
   runDecodeBench,
+  SYNTHETIC_CORPORA,
+  type SyntheticCorpusName,
 } from '../../bench/decode/run.js';
 import { EXIT } from '../output.js';
 import type { CliGroups } from '../types.js';
@@ -16,6 +18,7 @@ interface Flags {
   json?: string;
   html?: string;
   images?: string;
+  corpus?: string;
   perCategory?: string;
   seed?: string;
   quick?: boolean;
@@ -38,6 +41,10 @@ export function registerBenchDecode({ bench }: CliGroups): void {
     .option('--json <file>', 'write the results as JSON')
     .option('--html <file>', 'write an HTML report with charts')
     .option('--images <dir>', 'use a folder of real images (x.png + x.txt) as the one category "images"')
+    .option(
+      '--corpus <name>',
+      `synthetic corpus: ${SYNTHETIC_CORPORA.join(' | ')} (hard: steep tilt, curvature, motion/disc blur, specular spots, occluded finder, mirrored, creases…)`,
+    )
     .option('--per-category <n>', `synthetic samples per category (default ${DEFAULT_PER_CATEGORY})`)
     .option('--seed <s>', `corpus seed (default ${DEFAULT_SEED})`)
     .option('--quick', `tiny corpus (${QUICK_PER_CATEGORY} per category), for smoke tests`)
@@ -52,9 +59,16 @@ export function registerBenchDecode({ bench }: CliGroups): void {
             : DEFAULT_PER_CATEGORY;
       const seed = o.seed === undefined ? DEFAULT_SEED : Number(o.seed);
       if (!Number.isInteger(seed) || seed < 0) throw new Error('--seed must be a non-negative integer');
+      const corpus = (o.corpus ?? 'default') as SyntheticCorpusName;
+      if (!SYNTHETIC_CORPORA.includes(corpus)) {
+        throw new Error(`--corpus must be one of ${SYNTHETIC_CORPORA.join(', ')}`);
+      }
+      if (o.corpus !== undefined && o.images !== undefined)
+        throw new Error('--corpus and --images exclude each other');
       const report = await runDecodeBench({
         perCategory,
         seed,
+        corpus,
         ...(o.images === undefined ? {} : { imagesDir: o.images }),
         ...(o.ablation ? { decoders: [...(await benchDecoders()), ...ablationDecoders()] } : {}),
         ...(o.progress

@@ -8,14 +8,15 @@ import { decodeImageFile } from './codecs.js';
 import { type EngineHit, type EngineLoadOptions, engineIfLoaded, loadEngine, readGrey } from './engine.js';
 import { DecoderError } from './errors.js';
 import { type Image, imageProblem, toGrey } from './image.js';
-import { type Attempt, LADDER, Workspace } from './ladder.js';
+import { type Attempt, LADDER, preparedImages, Workspace } from './ladder.js';
 import type { DecodeErrorType, DecodeFailure, DecodeResult, DecodeSuccess, Quadrilateral } from './result.js';
 import { WARMUP_TEXT, warmupImage } from './warmup.js';
 
 export interface DecodeOptions {
   /**
-   * Stop escalating once this many ms have passed (default 200). The attempt running when the
-   * budget runs out finishes; the first attempt always runs.
+   * Stop escalating once this many ms have passed (default 200). The attempt (or, for attempts
+   * with several hypotheses, the hypothesis) running when the budget runs out finishes; the first
+   * attempt always runs.
    */
   readonly budgetMs?: number;
   /** Run only the attempts with these names, in ladder order (benchmarks use this to ablate). */
@@ -45,9 +46,11 @@ export function initDecoder(opts: EngineLoadOptions = {}): Promise<DecoderInfo> 
     const t1 = performance.now();
     const sample = warmupImage();
     for (const attempt of LADDER) {
-      const hit = readGrey(zxing, attempt.prepare(new Workspace(sample)).image, attempt.pass);
-      if (attempt === LADDER[0] && hit?.text !== WARMUP_TEXT) {
-        throw new DecoderError('DECODER_INIT', 'the decoder failed to read its warm-up symbol');
+      for (const { image } of preparedImages(attempt.prepare(new Workspace(sample, zxing)))) {
+        const hit = readGrey(zxing, image, attempt.pass);
+        if (attempt === LADDER[0] && hit?.text !== WARMUP_TEXT) {
+          throw new DecoderError('DECODER_INIT', 'the decoder failed to read its warm-up symbol');
+        }
       }
     }
     return { loadMs: t1 - t0, warmupMs: performance.now() - t1 };
@@ -96,7 +99,7 @@ export function decodeSync(image: Image, opts: DecodeOptions = {}): DecodeResult
   if (problem !== undefined) return failure('bad-image', problem, t0, 0);
   const budget = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   const ladder = opts.attempts === undefined ? LADDER : LADDER.filter((a) => opts.attempts?.includes(a.name));
-  const ws = new Workspace(toGrey(image));
+  const ws = new Workspace(toGrey(image), zxing);
   let attempts = 0;
   for (const attempt of ladder) {
     if (attempts > 0 && performance.now() - t0 >= budget) break;
@@ -105,9 +108,14 @@ export function decodeSync(image: Image, opts: DecodeOptions = {}): DecodeResult
     let hit: EngineHit | undefined;
     let scale = 1;
     try {
-      const prepared = attempt.prepare(ws);
-      scale = prepared.scale;
-      hit = readGrey(zxing, prepared.image, attempt.pass);
+      let tried = 0;
+      for (const prepared of preparedImages(attempt.prepare(ws))) {
+        // Hypotheses of one attempt stop at the budget too (the first always runs).
+        if (tried++ > 0 && performance.now() - t0 >= budget) break;
+        scale = prepared.scale;
+        hit = readGrey(zxing, prepared.image, attempt.pass);
+        if (hit !== undefined) break;
+      }
     } catch (cause) {
       const reason = cause instanceof Error ? cause.name : 'error';
       return failure('engine-error', `attempt ${attempt.name} failed (${reason})`, t0, attempts);

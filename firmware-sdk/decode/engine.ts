@@ -42,6 +42,8 @@ export interface EnginePass {
   readonly tryDenoise?: boolean;
   readonly downscaleThreshold?: number;
   readonly downscaleFactor?: number;
+  /** Also return symbols found but not decoded (their position, for a retry); default false. */
+  readonly returnErrors?: boolean;
 }
 
 /**
@@ -120,7 +122,12 @@ export function engineIfLoaded(): ZXingReaderModule | undefined {
   return loaded;
 }
 
-const QR_FORMATS = encodeFormats(['QRCode']);
+/**
+ * QR Code proper (models 1 and 2). zxing-wasm's `QRCode` is the whole family, Micro QR and rMQR
+ * included; a Micro QR M1 symbol has no error correction at all, and the ladder's binarised,
+ * upscaled frames made one out of module texture (a 6-digit misread on a curved code).
+ */
+const QR_FORMATS = encodeFormats(['QRCodeModel1', 'QRCodeModel2']);
 
 /** Plain: the code's own characters (control characters, GS1 separators and all). */
 export const ENGINE_TEXT_MODE = 'Plain' as const;
@@ -140,7 +147,7 @@ function toOptions(pass: EnginePass): ZXingReaderOptions {
     minLineCount: 2,
     maxNumberOfSymbols: 1,
     validateOptionalChecksum: false,
-    returnErrors: false,
+    returnErrors: pass.returnErrors ?? false,
     eanAddOnSymbol: EAN_ADD_ON_SYMBOLS.indexOf('Ignore'),
     textMode: TEXT_MODES.indexOf(ENGINE_TEXT_MODE),
     characterSet: CHARACTER_SETS.indexOf('Unknown'),
@@ -154,6 +161,29 @@ export function readGrey(
   image: GreyImage,
   pass: EnginePass,
 ): EngineHit | undefined {
+  const hit = scanGrey(zxing, image, { ...pass, returnErrors: false });
+  return hit?.valid ? hit.hit : undefined;
+}
+
+/**
+ * Where a QR symbol is that the engine found but could not decode (checksum or format errors:
+ * a warped or damaged symbol), from a pass with `returnErrors`; `undefined` when it found none
+ * or decoded one (then `readGrey` is the call to make).
+ */
+export function locateGrey(
+  zxing: ZXingReaderModule,
+  image: GreyImage,
+  pass: EnginePass,
+): ZXingReadResult['position'] | undefined {
+  const found = scanGrey(zxing, image, { ...pass, returnErrors: true });
+  return found === undefined || found.valid ? undefined : found.hit.position;
+}
+
+function scanGrey(
+  zxing: ZXingReaderModule,
+  image: GreyImage,
+  pass: EnginePass,
+): { valid: boolean; hit: EngineHit } | undefined {
   const module = zxing as ZXingReaderModule & WasmHeap;
   const n = image.width * image.height;
   const ptr = module._malloc(n);
@@ -166,20 +196,22 @@ export function readGrey(
     module._free(ptr);
   }
   try {
+    let invalid: EngineHit | undefined;
     for (let i = 0; i < results.size(); i++) {
       const r = results.get(i);
-      if (r?.isValid) {
-        return {
-          text: r.text,
-          bytes: new Uint8Array(r.bytes),
-          contentType: CONTENT_TYPES[r.contentType] ?? 'Text',
-          ecLevel: r.ecLevel,
-          inverted: r.isInverted,
-          position: r.position,
-        };
-      }
+      if (r === undefined) continue;
+      const hit: EngineHit = {
+        text: r.isValid ? r.text : '',
+        bytes: r.isValid ? new Uint8Array(r.bytes) : new Uint8Array(0),
+        contentType: CONTENT_TYPES[r.contentType] ?? 'Text',
+        ecLevel: r.ecLevel,
+        inverted: r.isInverted,
+        position: r.position,
+      };
+      if (r.isValid) return { valid: true, hit };
+      invalid ??= hit;
     }
-    return undefined;
+    return invalid === undefined ? undefined : { valid: false, hit: invalid };
   } finally {
     results.delete();
   }

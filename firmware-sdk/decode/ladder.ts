@@ -4,21 +4,48 @@
  * is spent, so a clean frame costs one cheap pass and only hard frames pay for the rest.
  * What each step buys, measured on the benchmark corpus, is in README.md.
  */
-import type { EnginePass } from './engine.js';
+import type { ZXingReaderModule } from 'zxing-wasm/reader';
+import { type EnginePass, locateGrey } from './engine.js';
 import type { GreyImage } from './image.js';
 import { boxBlur, unsharpBox } from './ops/filter.js';
+import { withMissingFinder } from './ops/finders.js';
 import { stretch } from './ops/levels.js';
 import { downscale, resizeBilinear } from './ops/resize.js';
 import { adaptiveThreshold } from './ops/threshold.js';
+import { type Quad, unwrapCylinder, usableQuad } from './ops/unwrap.js';
 
-/** Caches intermediate images shared by several attempts (the half- and double-size frames). */
+/**
+ * Caches intermediate images shared by several attempts (the half- and double-size frames), and
+ * where the engine located a symbol it could not decode.
+ */
 export class Workspace {
   readonly grey: GreyImage;
+  readonly #engine: ZXingReaderModule | undefined;
   #half: GreyImage | undefined;
   #double: GreyImage | undefined;
+  #located: { quad: Quad | undefined } | undefined;
 
-  constructor(grey: GreyImage) {
+  constructor(grey: GreyImage, engine?: ZXingReaderModule) {
     this.grey = grey;
+    this.#engine = engine;
+  }
+
+  /**
+   * The quad of a symbol found but not decoded in the frame, or else in the frame sharpened as by
+   * the `sharpen` step (one or two extra passes; none without an engine).
+   */
+  get located(): Quad | undefined {
+    if (this.#located === undefined) {
+      const engine = this.#engine;
+      const at = (image: GreyImage): Quad | undefined => {
+        const quad = engine === undefined ? undefined : locateGrey(engine, image, THOROUGH);
+        return quad !== undefined && usableQuad(quad) ? quad : undefined;
+      };
+      this.#located = {
+        quad: at(this.grey) ?? (engine === undefined ? undefined : at(unsharpBox(this.grey, 2, 1.5))),
+      };
+    }
+    return this.#located.quad;
   }
 
   /** The frame at half size by 2×2 area averaging. */
@@ -34,13 +61,48 @@ export class Workspace {
   }
 }
 
+/** An image to read and its scale (prepared px per input px) to map positions back. */
+export interface Prepared {
+  readonly image: GreyImage;
+  readonly scale: number;
+}
+
 export interface Attempt {
   readonly name: string;
   /** Whether the attempt applies to a frame of this size. */
   readonly applies: (w: number, h: number) => boolean;
-  /** The image to read and its scale (prepared px per input px) to map positions back. */
-  readonly prepare: (ws: Workspace) => { readonly image: GreyImage; readonly scale: number };
+  /**
+   * The image to read, or several (hypotheses, read in order until one reads, produced lazily
+   * when an iterator; possibly none, when the attempt finds nothing to try on this frame).
+   */
+  readonly prepare: (ws: Workspace) => Prepared | Iterable<Prepared>;
   readonly pass: EnginePass;
+}
+
+/** The images an attempt prepared, one by one. */
+export function preparedImages(p: Prepared | Iterable<Prepared>): Iterable<Prepared> {
+  return 'image' in p ? [p as Prepared] : (p as Iterable<Prepared>);
+}
+
+/**
+ * The cylinders tried, across either of the symbol's axes: the arc (degrees of circumference) the
+ * symbol spans and the camera's distance in radii (seen from afar, or from 4 radii: a 3.5 cm
+ * bottle at 14 cm, where the rims also look shorter along the axis).
+ */
+const CYLINDERS = [
+  { arc: 100, distance: Number.POSITIVE_INFINITY },
+  { arc: 100, distance: 4 },
+  { arc: 130, distance: Number.POSITIVE_INFINITY },
+] as const;
+
+function* unwrapped(ws: Workspace): Generator<Prepared> {
+  const quad = ws.located;
+  if (quad === undefined) return;
+  for (const across of [true, false]) {
+    for (const c of CYLINDERS) {
+      yield { image: unwrapCylinder(ws.grey, quad, across, c.arc, c.distance), scale: 1 };
+    }
+  }
 }
 
 /** zxing-cpp's thorough mode, QR only: local-average binariser, inverted and downscaled retries. */
@@ -103,6 +165,25 @@ export const LADDER: readonly Attempt[] = [
     applies: doublable,
     prepare: (ws) => ({ image: adaptiveThreshold(ws.double, 8), scale: 2 }),
     pass: PREBINARISED,
+  },
+  {
+    // One finder covered (a thumb, a sticker): zxing needs all three. Find the finders ourselves
+    // (41×41 local-mean threshold, wider than a finder's core) and, from two of them, paint the
+    // third at each place it can be; up to 6 hypotheses, each one pass.
+    name: 'finder-repair',
+    applies: always,
+    prepare: (ws) =>
+      withMissingFinder(ws.grey, adaptiveThreshold(ws.grey, 20)).map((image) => ({ image, scale: 1 })),
+    pass: THOROUGH,
+  },
+  {
+    // A code on a bottle: the engine locates it but its grid drifts off the squeezed rims. Undo
+    // the curvature about the symbol's centre line, across either axis, for three cylinders
+    // (one or two locating passes with returnErrors, then up to 6 passes).
+    name: 'cylinder-unwrap',
+    applies: always,
+    prepare: unwrapped,
+    pass: THOROUGH,
   },
 ];
 

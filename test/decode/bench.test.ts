@@ -7,7 +7,10 @@ import { join } from 'node:path';
 import { encode as encodeJpeg } from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEADLINE_BASELINE, ZXING_WASM_QR_OPTIONS, zxingWasmBaseline } from '../../bench/decode/baselines.js';
 import { CATEGORIES, makeSample } from '../../bench/decode/corpus.js';
+import { HARD_CATEGORIES, makeHardSample } from '../../bench/decode/corpus-hard.js';
+import { ehcDecoder } from '../../bench/decode/decoders.js';
 import { runDecodeBench } from '../../bench/decode/run.js';
 import { buildProgram } from '../../cli/program.js';
 import { toRgba } from '../../firmware-sdk/decode/image.js';
@@ -110,5 +113,21 @@ describe('ehc bench decode', () => {
     const a = makeSample('screen-moire', 3, 77);
     expect(makeSample('screen-moire', 3, 77).image.data).toEqual(a.image.data);
     expect(makeSample('screen-moire', 3, 78).image.data).not.toEqual(a.image.data);
+  });
+
+  it('runs the hard corpus as its own category set, ours and the QR-only baseline side by side', async () => {
+    const report = await runDecodeBench({
+      corpus: 'hard',
+      perCategory: 1,
+      decoders: [ehcDecoder(), zxingWasmBaseline(HEADLINE_BASELINE, ZXING_WASM_QR_OPTIONS)] as never,
+    });
+    expect(Object.keys(report.categories)).toEqual([...HARD_CATEGORIES]);
+    for (const category of HARD_CATEGORIES) {
+      for (const d of ['ehc', HEADLINE_BASELINE]) expectCell(report.categories[category]?.[d], 1);
+    }
+    expect(report.meta).toMatchObject({ corpus: 'synthetic', set: 'hard', samples: HARD_CATEGORIES.length });
+    const a = makeHardSample('crease', 2, 77);
+    expect(makeHardSample('crease', 2, 77).image.data).toEqual(a.image.data);
+    expect(makeHardSample('crease', 2, 78).image.data).not.toEqual(a.image.data);
   });
 });
