@@ -4,6 +4,7 @@
  * code seen through glass), a fold line, and something covering part of it (a thumb, a sticker).
  */
 import type { GreyImage } from '../decode/image.js';
+import { bilinearAt } from '../decode/ops/resize.js';
 import { perspectiveMap, type Quad, warp } from './warp.js';
 
 const clamp = (v: number): number => Math.min(255, Math.max(0, v));
@@ -104,7 +105,7 @@ export function cylinder(
       const [sx, sy] = vertical ? [su, sv] : [sv, su];
       let value = fill;
       if (inside[u] === 1 && sx >= -0.5 && sy >= -0.5 && sx <= w - 0.5 && sy <= h - 0.5) {
-        value = bilinear(data, w, h, sx, sy) * light;
+        value = bilinearAt(data, w, h, sx, sy) * light;
       }
       out[y * w + x] = Math.round(clamp(value));
     }
@@ -153,7 +154,7 @@ export function crease(
       const t = Math.min(1, Math.max(0, dist / width));
       const sx = x - nx * shift * t;
       const sy = y - ny * shift * t;
-      let v = bilinear(data, w, h, sx, sy) * (1 - step * t);
+      let v = bilinearAt(data, w, h, sx, sy) * (1 - step * t);
       v += ridge * Math.exp(-((dist / width) ** 2));
       out[y * w + x] = Math.round(clamp(v));
     }
@@ -197,18 +198,4 @@ export function occlude(
     }
   }
   return { width: w, height: h, channels: 1, data: out };
-}
-
-function bilinear(data: Uint8Array, w: number, h: number, fx: number, fy: number): number {
-  const x = Math.min(w - 1, Math.max(0, fx));
-  const y = Math.min(h - 1, Math.max(0, fy));
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const x1 = Math.min(w - 1, x0 + 1);
-  const y1 = Math.min(h - 1, y0 + 1);
-  const tx = x - x0;
-  const ty = y - y0;
-  const top = data[y0 * w + x0]! + (data[y0 * w + x1]! - data[y0 * w + x0]!) * tx;
-  const bottom = data[y1 * w + x0]! + (data[y1 * w + x1]! - data[y1 * w + x0]!) * tx;
-  return top + (bottom - top) * ty;
 }

@@ -82,3 +82,18 @@ export function scale(image: GreyImage, factor: number): GreyImage {
   }
   return resizeBilinear(image, w, h);
 }
+
+/** The grey value at (fx, fy) by bilinear interpolation, coordinates clamped to the image. */
+export function bilinearAt(data: Uint8Array, w: number, h: number, fx: number, fy: number): number {
+  const x = Math.min(w - 1, Math.max(0, fx));
+  const y = Math.min(h - 1, Math.max(0, fy));
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  const x1 = Math.min(w - 1, x0 + 1);
+  const y1 = Math.min(h - 1, y0 + 1);
+  const tx = x - x0;
+  const ty = y - y0;
+  const top = data[y0 * w + x0]! + (data[y0 * w + x1]! - data[y0 * w + x0]!) * tx;
+  const bottom = data[y1 * w + x0]! + (data[y1 * w + x1]! - data[y1 * w + x0]!) * tx;
+  return top + (bottom - top) * ty;
+}

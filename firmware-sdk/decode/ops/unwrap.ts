@@ -6,6 +6,7 @@
  * guess of the arc the symbol spans, the inverse map stretches the rims back.
  */
 import type { GreyImage } from '../image.js';
+import { bilinearAt } from './resize.js';
 
 export interface Point {
   readonly x: number;
@@ -74,22 +75,10 @@ export function unwrapCylinder(
       const along = r * Math.sin(t) * mag;
       const bx = px - a * ux;
       const by = py - a * uy;
-      out[y * w + x] = sample(data, w, h, cx - 0.5 + along * ux + bx * mag, cy - 0.5 + along * uy + by * mag);
+      out[y * w + x] = Math.round(
+        bilinearAt(data, w, h, cx - 0.5 + along * ux + bx * mag, cy - 0.5 + along * uy + by * mag),
+      );
     }
   }
   return { width: w, height: h, channels: 1, data: out };
-}
-
-function sample(data: Uint8Array, w: number, h: number, fx: number, fy: number): number {
-  const x = Math.min(w - 1, Math.max(0, fx));
-  const y = Math.min(h - 1, Math.max(0, fy));
-  const x0 = Math.floor(x);
-  const y0 = Math.floor(y);
-  const x1 = Math.min(w - 1, x0 + 1);
-  const y1 = Math.min(h - 1, y0 + 1);
-  const tx = x - x0;
-  const ty = y - y0;
-  const top = data[y0 * w + x0]! + (data[y0 * w + x1]! - data[y0 * w + x0]!) * tx;
-  const bottom = data[y1 * w + x0]! + (data[y1 * w + x1]! - data[y1 * w + x0]!) * tx;
-  return Math.round(top + (bottom - top) * ty);
 }
