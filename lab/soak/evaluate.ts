@@ -103,32 +103,14 @@ export async function evaluate(
   // under load only: the recovery after it (no scans) would pull the slope down
   const warm = samples.filter((s) => s.tS >= schedule.warmupS && s.tS <= o.durationS);
   const mins = warm.map((s) => s.tS / 60);
-  const rssSlope = slope(
-    mins,
-    warm.map((s) => s.rssMb),
-  );
-  const fdSlope = slope(
-    mins,
-    warm.map((s) => s.fds),
-  );
-  const heapSlope = slope(
-    mins,
-    warm.map((s) => s.heapMb),
-  );
-  // Anonymous and file-backed RSS, when every sample has them (Linux).
-  const split = warm.length > 0 && warm.every((s) => s.anonMb !== undefined && s.fileMb !== undefined);
-  const anonSlope = split
-    ? slope(
-        mins,
-        warm.map((s) => s.anonMb!),
-      )
-    : undefined;
-  const fileSlope = split
-    ? slope(
-        mins,
-        warm.map((s) => s.fileMb!),
-      )
-    : undefined;
+  const slopeOf = (f: (s: SoakSample) => number): number => slope(mins, warm.map(f));
+  const rssSlope = slopeOf((s) => s.rssMb);
+  const fdSlope = slopeOf((s) => s.fds);
+  const heapSlope = slopeOf((s) => s.heapMb);
+  // Anonymous and file-backed RSS, when every sample has them (Linux; rssSplit gives both or none).
+  const split = warm.length > 0 && warm.every((s) => s.anonMb !== undefined);
+  const anonSlope = split ? slopeOf((s) => s.anonMb!) : undefined;
+  const fileSlope = split ? slopeOf((s) => s.fileMb!) : undefined;
   // The memory bound applies to anonymous RSS where it is known: file-backed pages follow the
   // size of mapped files (the central database under mmap grows with its rows), not a leak.
   const memSlope = anonSlope ?? rssSlope;

@@ -28,13 +28,10 @@ import { renderQr } from '../../firmware-sdk/render/render.js';
 import { writeSoakReport } from '../../lab/soak/report-html.js';
 import type { SoakResult } from '../../lab/soak/run.js';
 import { parseSoakSchedule } from '../../lab/soak/schedule.js';
+import { ID_NO, NAME, PHONE, SM4_KEY } from './support/personal-data.js';
 
 // the domain brief's EHC-ID derivation vector (idType 01, idNo 11010020171225006X) and its root key
 const EHC_ID = '98FF9F2C05145CB9305E9D8A57E072BB51180CA49E5BE5E9D41BCE3A9A571928';
-const ID_NO = '11010020171225006X';
-const PHONE = '13812345678';
-const NAME = '张三丰';
-const SM4_KEY = '0123456789ABCDEFFEDCBA9876543210';
 const APP_SECRET = 'S3cretAppSecret9';
 const QR = `${EHC_ID}:0:07EDF114B1651BA63D112011E74C1EC3`;
 /** What must never be in a report file in clear. */

@@ -8,12 +8,9 @@ import { createAgentLogger } from '../../agent/log/logger.js';
 import { AgentMetrics } from '../../agent/metrics/agent-metrics.js';
 import type { Verdict } from '../../agent/types.js';
 import { EhcError } from '../../protocol/errors.js';
+import { ID_NO, NAME, PHONE, SM4_KEY } from './support/personal-data.js';
 
 const EHC_ID = '6836D27C966E1C1BB192F050778358E4AA0208EFBA111FC5CB90AD689124A19B';
-const ID_NO = '11010020171225006X';
-const PHONE = '13812345678';
-const NAME = '张三丰';
-const SM4_KEY = '0123456789ABCDEFFEDCBA9876543210';
 const APP_SECRET = 'app-secret-do-not-print-1234';
 const SECRETS = [EHC_ID, ID_NO, PHONE, NAME, SM4_KEY, APP_SECRET];
 const QR = `]Q1${EHC_ID}:0:${'A1'.repeat(16)}`;
